@@ -1,0 +1,91 @@
+"""References to records by id or by a natural key: exactly one row, or a problem that says why."""
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+
+from app.domain.errors import DomainError, ErrorCode, Problems
+
+Row = TypeVar("Row", bound=SQLModel)
+
+# Keys people type in more than one case (the seeds write both "MPAdministrator" and
+# "mpadministrator" for one user).
+CASE_INSENSITIVE_KEYS = frozenset({"username"})
+
+
+def camel(name: str) -> str:
+    """The API spelling of a snake_case name (`id_number` -> `idNumber`)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference: one key (a column of the record) and the value it must have."""
+
+    key: str
+    value: str
+
+    def path(self, field: str) -> str:
+        """The input path of this reference's key below `field`."""
+        return f"{field}.{camel(self.key)}"
+
+
+def _column_value(model: type[SQLModel], ref: Ref) -> Any:
+    column = model.__table__.c[ref.key]  # type: ignore[attr-defined]
+    if column.type.python_type is int:
+        return int(ref.value)
+    return ref.value
+
+
+async def find_one_or_raise(
+    session: AsyncSession, model: type[Row], ref: Ref, field: str, label: str
+) -> Row:
+    """The one `model` row that `ref` names; NOT_FOUND or AMBIGUOUS otherwise."""
+    try:
+        value = _column_value(model, ref)
+    except ValueError:
+        raise DomainError.single(
+            ref.path(field), ref.value, ErrorCode.INVALID, f"{ref.value!r} is not a valid {label}."
+        ) from None
+    column = getattr(model, ref.key)
+    condition = (
+        func.lower(column) == value.lower() if ref.key in CASE_INSENSITIVE_KEYS else column == value
+    )
+    rows = (await session.scalars(select(model).where(condition).limit(2))).all()
+    if not rows:
+        raise DomainError.single(
+            ref.path(field),
+            ref.value,
+            ErrorCode.NOT_FOUND,
+            f"No {label} has {camel(ref.key)} {ref.value!r}.",
+        )
+    if len(rows) > 1:
+        raise DomainError.single(
+            ref.path(field),
+            ref.value,
+            ErrorCode.AMBIGUOUS,
+            f"More than one {label} has {camel(ref.key)} {ref.value!r}; name it by id.",
+        )
+    return rows[0]
+
+
+async def find_one(
+    session: AsyncSession,
+    model: type[Row],
+    ref: Ref | None,
+    field: str,
+    label: str,
+    problems: Problems,
+) -> Row | None:
+    """Like `find_one_or_raise`, but records the problem and goes on; None when not given."""
+    if ref is None:
+        return None
+    try:
+        return await find_one_or_raise(session, model, ref, field, label)
+    except DomainError as error:
+        problems.extend(error)
+        return None

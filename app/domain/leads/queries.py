@@ -1,0 +1,186 @@
+"""Finding leads: the filters, the life cycle views (overdue, close to completion) and paging.
+
+Every condition is SQL; nothing is filtered in Python. Leads come ordered by number, so paging
+is stable: a cursor is the last number seen, an offset skips that many.
+"""
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.domain.enums import OPEN_STATES, Importance, LeadSourceType, LifeCycleState, TimeUnit
+from app.domain.errors import DomainError, ErrorCode, Problems
+from app.domain.identifiers import Ref, find_one, find_one_or_raise
+from app.domain.models import AccountsReceivable, Contact, Entity, Lead, LeadCategory, LeadType
+from app.domain.periods import add_period
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+_CURSOR_PREFIX = "lead:"
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """The list filters of the seeds; the ones given all apply."""
+
+    contact: Ref | None = None
+    accounts_receivable: Ref | None = None
+    type: Ref | None = None
+    category: Ref | None = None
+    source: LeadSourceType | None = None
+    importance: Importance | None = None
+    priority: int | None = None
+
+
+@dataclass(frozen=True)
+class LeadView:
+    """Which leads a list shows before its filter: a life cycle state, overdue, or due soon."""
+
+    states: frozenset[LifeCycleState] | None = None
+    overdue: bool = False
+    due_within: tuple[int, TimeUnit] | None = None
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """`first` leads after a cursor, or after skipping `offset` of them."""
+
+    first: int = DEFAULT_PAGE_SIZE
+    after: str | None = None
+    offset: int | None = None
+
+
+@dataclass(frozen=True)
+class LeadPage:
+    """One page of leads and what a client needs to ask for the next one."""
+
+    leads: list[Lead]
+    has_next_page: bool
+    has_previous_page: bool
+    count_statement: Select[Any] = field(repr=False)
+
+    async def total_count(self, session: AsyncSession) -> int:
+        """How many leads match, over all pages."""
+        return int(await session.scalar(self.count_statement) or 0)
+
+
+def encode_cursor(number: int) -> str:
+    """The opaque cursor of the lead numbered `number`."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{number}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """The lead number inside a cursor; INVALID when it is not one of ours."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if text.startswith(_CURSOR_PREFIX):
+            return int(text.removeprefix(_CURSOR_PREFIX))
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise DomainError.single("after", cursor, ErrorCode.INVALID, "This is not a cursor of ours.")
+
+
+_FILTER_REFERENCES: dict[str, tuple[type[Entity], str, str]] = {
+    "contact": (Contact, "contact", "contact_id"),
+    "accounts_receivable": (AccountsReceivable, "accounts receivable", "accounts_receivable_id"),
+    "type": (LeadType, "lead type", "type_id"),
+    "category": (LeadCategory, "lead category", "category_id"),
+}
+
+
+async def _filter_conditions(
+    session: AsyncSession, lead_filter: LeadFilter
+) -> list[ColumnElement[bool]]:
+    problems = Problems()
+    conditions: list[ColumnElement[bool]] = []
+    for name, (model, label, column) in _FILTER_REFERENCES.items():
+        ref = getattr(lead_filter, name)
+        path = "filter." + ("accountsReceivable" if name == "accounts_receivable" else name)
+        row = await find_one(session, model, ref, path, label, problems)
+        if row is not None:
+            conditions.append(getattr(Lead, column) == row.id)
+    problems.raise_if_any()
+    if lead_filter.source is not None:
+        conditions.append(col(Lead.source_type) == lead_filter.source)
+    if lead_filter.importance is not None:
+        conditions.append(col(Lead.importance) == lead_filter.importance)
+    if lead_filter.priority is not None:
+        conditions.append(col(Lead.priority) == lead_filter.priority)
+    return conditions
+
+
+def _view_conditions(view: LeadView, now: datetime) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    states = view.states
+    if view.overdue or view.due_within is not None:
+        states = OPEN_STATES
+    if states is not None:
+        conditions.append(col(Lead.life_cycle_state).in_(sorted(states)))
+    if view.overdue:
+        conditions.append(col(Lead.expected_completion_date) < now)
+    if view.due_within is not None:
+        value, unit = view.due_within
+        if value <= 0:
+            raise DomainError.single(
+                "period", value, ErrorCode.INVALID, "The period must be a positive number."
+            )
+        conditions.append(col(Lead.expected_completion_date) >= now)
+        conditions.append(col(Lead.expected_completion_date) <= add_period(now, value, unit))
+    return conditions
+
+
+def _check_page(page: PageRequest) -> None:
+    problems = Problems()
+    if not 0 <= page.first <= MAX_PAGE_SIZE:
+        problems.add(
+            "first", page.first, ErrorCode.INVALID, f"A page holds from 0 to {MAX_PAGE_SIZE} leads."
+        )
+    if page.offset is not None and page.offset < 0:
+        problems.add("offset", page.offset, ErrorCode.INVALID, "The offset cannot be negative.")
+    if page.offset is not None and page.after is not None:
+        problems.add(
+            "offset",
+            page.offset,
+            ErrorCode.INVALID,
+            "Page by cursor (after) or by offset, not both.",
+        )
+    problems.raise_if_any()
+
+
+async def find_leads(
+    session: AsyncSession,
+    view: LeadView,
+    lead_filter: LeadFilter,
+    page: PageRequest,
+    now: datetime,
+) -> LeadPage:
+    """One page of the leads in `view` that match `lead_filter`, ordered by number."""
+    _check_page(page)
+    conditions = [*_view_conditions(view, now), *await _filter_conditions(session, lead_filter)]
+    statement = select(Lead).where(*conditions).order_by(col(Lead.number))
+    if page.after is not None:
+        statement = statement.where(col(Lead.number) > decode_cursor(page.after))
+    if page.offset:
+        statement = statement.offset(page.offset)
+    rows = list((await session.scalars(statement.limit(page.first + 1))).all())
+    return LeadPage(
+        leads=rows[: page.first],
+        has_next_page=len(rows) > page.first,
+        has_previous_page=bool(page.offset) or page.after is not None,
+        count_statement=select(func.count()).select_from(Lead).where(*conditions),
+    )
+
+
+async def find_lead(session: AsyncSession, ref: Ref) -> Lead | None:
+    """The lead a reference names, or None when none does."""
+    try:
+        return await find_one_or_raise(session, Lead, ref, "ref", "lead")
+    except DomainError as error:
+        if all(problem.code is ErrorCode.NOT_FOUND for problem in error.problems):
+            return None
+        raise

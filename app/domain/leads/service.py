@@ -1,0 +1,923 @@
+"""The actions on leads: create, update, start progress, win, lose, cancel.
+
+Each action validates everything first and reports every problem at once; it writes only when
+nothing is wrong. A write to an existing lead is one conditional UPDATE (on its state and, when
+the caller names one, its version), so two clients racing on one lead can never both succeed.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.domain.auth import Actor
+from app.domain.contacts import contact_for, open_accounts_receivable, owns_accounts_receivable
+from app.domain.enums import (
+    CUSTOM_SOURCE_TYPES,
+    OPEN_STATES,
+    LeadSourceType,
+    LifeCycleState,
+    ProductClassification,
+    ProductSet,
+)
+from app.domain.errors import DomainError, ErrorCode, Problems
+from app.domain.identifiers import Ref, camel, find_one, find_one_or_raise
+from app.domain.leads.commands import (
+    UNSET,
+    AccountsReceivableChoice,
+    LeadChanges,
+    ProductItemRef,
+    SetChange,
+    SourceChoice,
+    Unset,
+)
+from app.domain.leads.lifecycle import (
+    COMPLETED_STATES,
+    TRANSITIONS,
+    Action,
+    ensure_allowed,
+    ensure_status_move,
+)
+from app.domain.models import (
+    AccountsReceivable,
+    Communication,
+    Competitor,
+    Contact,
+    Entity,
+    Group,
+    Lead,
+    LeadCategory,
+    LeadCompetitor,
+    LeadProduct,
+    LeadStatus,
+    LeadType,
+    LeadUser,
+    LostReason,
+    Notification,
+    PrivacyLevel,
+    Product,
+    ProductBrand,
+    ProductFamily,
+    ProductType,
+    SubscriptionPackage,
+    Unit,
+    User,
+)
+from app.domain.numbering import NumberSeries, next_number
+from app.domain.periods import add_period, period_between
+
+LEAD = "lead"
+PRIORITIES = range(1, 7)
+PROBABILITIES = range(101)
+
+# Lead fields that simply name another record: (model, label, column).
+_REFERENCES: dict[str, tuple[type[Entity], str, str]] = {
+    "category": (LeadCategory, "lead category", "category_id"),
+    "assigned_user": (User, "user", "assigned_user_id"),
+    "assigned_unit": (Unit, "unit", "assigned_unit_id"),
+    "owned_by_group": (Group, "group", "owned_by_group_id"),
+    "privacy_level": (PrivacyLevel, "privacy level", "privacy_level_id"),
+    "lead_owner": (User, "user", "lead_owner_id"),
+    "subscription_package": (
+        SubscriptionPackage,
+        "subscription package",
+        "subscription_package_id",
+    ),
+}
+_INPUT_PATHS = {"assigned_user": "input.assignedTo.user", "assigned_unit": "input.assignedTo.unit"}
+_PLAIN_FIELDS = ("description", "contact_email", "contact_phone")
+_SOURCE_REFERENCES: dict[LeadSourceType, tuple[type[Entity], str, str, str]] = {
+    LeadSourceType.COMMUNICATIONS: (
+        Communication,
+        "communication",
+        "source_communication_id",
+        "communication",
+    ),
+    LeadSourceType.NOTIFICATIONS: (
+        Notification,
+        "notification",
+        "source_notification_id",
+        "notification",
+    ),
+    LeadSourceType.RECOMMENDEDBYEMPLOYEE: (User, "user", "source_user_id", "recommendedByEmployee"),
+    LeadSourceType.RECOMMENDEDBYCONTACT: (
+        Contact,
+        "contact",
+        "source_contact_id",
+        "recommendedByContact",
+    ),
+}
+_SOURCE_COLUMNS = ("source_name", *(columns[2] for columns in _SOURCE_REFERENCES.values()))
+_PRODUCT_LEVELS: dict[str, tuple[type[Entity], str]] = {
+    "product": (Product, "product"),
+    "product_type": (ProductType, "product type"),
+    "product_family": (ProductFamily, "product family"),
+    "product_brand": (ProductBrand, "product brand"),
+}
+_PRODUCT_SETS = {
+    "services": (ProductSet.SERVICES, ProductClassification.SERVICES),
+    "physical_goods": (ProductSet.PHYSICAL_GOODS, ProductClassification.PHYSICALGOODS),
+    "products": (ProductSet.PRODUCTS, None),
+}
+
+
+def _path(name: str) -> str:
+    return _INPUT_PATHS.get(name, f"input.{camel(name)}")
+
+
+@dataclass
+class _Plan:
+    """What an action will write, gathered while validating."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    new_contact: Contact | None = None
+    new_account: AccountsReceivableChoice | None = None
+    set_rows: list[Entity] = field(default_factory=list)
+    removed: list[tuple[type[Entity], str]] = field(default_factory=list)
+
+
+async def _lead_or_raise(session: AsyncSession, ref: Ref) -> Lead:
+    return await find_one_or_raise(session, Lead, ref, "ref", LEAD)
+
+
+def _check_version(lead: Lead, expected_version: int | None) -> None:
+    if expected_version is not None and lead.version != expected_version:
+        raise DomainError.single(
+            "expectedVersion",
+            expected_version,
+            ErrorCode.CONFLICT,
+            f"Lead {lead.number} is at version {lead.version}, not {expected_version}; "
+            "read it again and retry.",
+        )
+
+
+async def _status_in_state(
+    session: AsyncSession,
+    ref: Ref | None,
+    default_id: str,
+    state: LifeCycleState,
+    field_name: str,
+    problems: Problems,
+) -> LeadStatus | None:
+    """The status named (or the lead type's default), which must belong to `state`."""
+    if ref is None:
+        return await session.get(LeadStatus, default_id)
+    status = await find_one(session, LeadStatus, ref, field_name, "lead status", problems)
+    if status is not None and status.life_cycle_state is not state:
+        problems.add(
+            ref.path(field_name),
+            ref.value,
+            ErrorCode.INVALID,
+            f"Status {status.name!r} belongs to {status.life_cycle_state}, not {state}.",
+        )
+    return status
+
+
+class _Validator:
+    """Checks a `LeadChanges` against the lead it applies to (None when creating)."""
+
+    def __init__(
+        self, session: AsyncSession, lead: Lead | None, changes: LeadChanges, now: datetime
+    ) -> None:
+        self.session = session
+        self.lead = lead
+        self.changes = changes
+        self.now = now
+        self.problems = Problems()
+        self.plan = _Plan()
+
+    def given(self, name: str) -> bool:
+        return getattr(self.changes, name) is not UNSET
+
+    def current(self, column: str) -> Any:
+        """The value a column will have: planned, else the lead's, else None."""
+        if column in self.plan.values:
+            return self.plan.values[column]
+        return None if self.lead is None else getattr(self.lead, column)
+
+    def required(self, name: str, message: str) -> None:
+        self.problems.add(_path(name), None, ErrorCode.REQUIRED, message)
+
+    async def run(self) -> _Plan:
+        await self.contact()
+        lead_type = await self.lead_type()
+        await self.status(lead_type)
+        self.category(lead_type)
+        await self.references()
+        self.scalars()
+        self.dates()
+        await self.source()
+        await self.accounts_receivable()
+        await self.lost_reason()
+        if self.lead is None and lead_type is not None:
+            self.messages_on_create(lead_type)
+        await self.sets()
+        self.plan.values.update(self.changes.udf)
+        self.problems.raise_if_any()
+        return self.plan
+
+    async def contact(self) -> None:
+        choice = self.changes.contact
+        if isinstance(choice, Unset):
+            if self.lead is None:
+                self.required("contact", "A lead needs its contact information.")
+            return
+        contact = await contact_for(self.session, choice, "input.contactInformation", self.problems)
+        if contact is None:
+            return
+        if choice.new is not None:
+            self.plan.new_contact = contact
+        self.plan.values["contact_id"] = contact.id
+
+    async def lead_type(self) -> LeadType | None:
+        ref = self.changes.type
+        if isinstance(ref, Unset):
+            if self.lead is None:
+                self.required("type", "A lead needs a type.")
+                return None
+            return await self.session.get(LeadType, self.lead.type_id)
+        lead_type = await find_one(
+            self.session, LeadType, ref, "input.type", "lead type", self.problems
+        )
+        if lead_type is not None:
+            self.plan.values["type_id"] = lead_type.id
+        return lead_type
+
+    async def status(self, lead_type: LeadType | None) -> None:
+        ref = self.changes.status
+        if ref is None:
+            self.required("status", "A lead always has a status; name another one instead.")
+            return
+        if isinstance(ref, Unset):
+            if self.lead is None and lead_type is not None:
+                await self.place_in(await self.session.get(LeadStatus, lead_type.create_status_id))
+            return
+        status = await find_one(
+            self.session, LeadStatus, ref, "input.status", "lead status", self.problems
+        )
+        if status is None:
+            return
+        if self.lead is None and status.life_cycle_state not in OPEN_STATES:
+            self.problems.add(
+                ref.path("input.status"),
+                ref.value,
+                ErrorCode.INVALID_TRANSITION,
+                f"A lead is created PENDING or IN_PROGRESS; status {status.name!r} is "
+                f"{status.life_cycle_state}.",
+            )
+            return
+        if self.lead is not None:
+            try:
+                ensure_status_move(
+                    self.lead.life_cycle_state,
+                    status.life_cycle_state,
+                    field=ref.path("input.status"),
+                    value=ref.value,
+                )
+            except DomainError as error:
+                self.problems.extend(error)
+                return
+        await self.place_in(status)
+
+    async def place_in(self, status: LeadStatus | None) -> None:
+        if status is None:
+            return
+        self.plan.values["status_id"] = status.id
+        self.plan.values["life_cycle_state"] = status.life_cycle_state
+        completes = status.life_cycle_state in COMPLETED_STATES
+        if completes and (self.lead is None or self.lead.life_cycle_state not in COMPLETED_STATES):
+            self.plan.values["actual_completion_date"] = self.now
+
+    def category(self, lead_type: LeadType | None) -> None:
+        if self.lead is None and not self.given("category") and lead_type is not None:
+            self.plan.values["category_id"] = lead_type.default_category_id
+
+    async def references(self) -> None:
+        for name, (model, label, column) in _REFERENCES.items():
+            ref = getattr(self.changes, name)
+            if isinstance(ref, Unset):
+                continue
+            if ref is None:
+                self.plan.values[column] = None
+                continue
+            row = await find_one(self.session, model, ref, _path(name), label, self.problems)
+            if row is not None:
+                self.plan.values[column] = row.id
+
+    def scalars(self) -> None:
+        changes = self.changes
+        for name in ("importance", "priority"):
+            value = getattr(changes, name)
+            if value is None or (value is UNSET and self.lead is None):
+                self.required(name, f"A lead needs its {name}; it cannot be cleared.")
+            elif value is not UNSET:
+                self.plan.values[name] = value
+        if isinstance(changes.priority, int) and changes.priority not in PRIORITIES:
+            self.problems.add(
+                "input.priority",
+                changes.priority,
+                ErrorCode.INVALID,
+                "Priority is a whole number from 1 to 6.",
+            )
+        probability = changes.probability_to_win
+        if isinstance(probability, int) and probability not in PROBABILITIES:
+            self.problems.add(
+                "input.probabilityToWin",
+                probability,
+                ErrorCode.INVALID,
+                "The probability to win is a percentage from 0 to 100.",
+            )
+        amount = changes.target_amount
+        if not isinstance(amount, Unset) and amount is not None and amount < 0:
+            self.problems.add(
+                "input.targetAmount",
+                amount,
+                ErrorCode.INVALID,
+                "The target amount cannot be negative.",
+            )
+        for name in ("probability_to_win", "target_amount", *_PLAIN_FIELDS):
+            value = getattr(changes, name)
+            if value is not UNSET:
+                self.plan.values[name] = value
+
+    def dates(self) -> None:
+        changes = self.changes
+        if not isinstance(changes.start_date, Unset):
+            self.plan.values["start_date"] = changes.start_date
+        elif self.lead is None:
+            self.plan.values["start_date"] = self.now
+        start: datetime = self.current("start_date")
+        expected, estimated = changes.expected_completion_date, changes.estimated_completion_time
+        if not isinstance(expected, Unset) and not isinstance(estimated, Unset):
+            self.problems.add(
+                "input.estimatedCompletionTime",
+                f"{estimated.value} {estimated.unit}",
+                ErrorCode.INVALID,
+                "Give the expected completion date or the estimated completion time, not both.",
+            )
+            return
+        if not isinstance(estimated, Unset):
+            if estimated.value <= 0:
+                self.problems.add(
+                    "input.estimatedCompletionTime.value",
+                    estimated.value,
+                    ErrorCode.INVALID,
+                    "The estimated completion time must be a positive number of units.",
+                )
+                return
+            self.plan.values["expected_completion_date"] = add_period(
+                start, estimated.value, estimated.unit
+            )
+            self.plan.values["estimated_value"] = float(estimated.value)
+            self.plan.values["estimated_unit"] = estimated.unit
+            return
+        if isinstance(expected, Unset):
+            if self.lead is None:
+                self.required(
+                    "expected_completion_date",
+                    "Give the expected completion date or the estimated completion time.",
+                )
+                return
+            if "start_date" not in self.plan.values:
+                return
+            expected = self.lead.expected_completion_date
+        if expected <= start:
+            self.problems.add(
+                "input.expectedCompletionDate",
+                expected.isoformat(),
+                ErrorCode.INVALID,
+                f"The expected completion date must come after the start date {start.isoformat()}.",
+            )
+            return
+        period = period_between(start, expected)
+        self.plan.values["expected_completion_date"] = expected
+        self.plan.values["estimated_value"] = period.value
+        self.plan.values["estimated_unit"] = period.unit
+
+    async def source(self) -> None:
+        choice = self.changes.source
+        if isinstance(choice, Unset):
+            if self.lead is None:
+                self.required("source", "A lead needs its source.")
+            return
+        values: dict[str, Any] = dict.fromkeys(_SOURCE_COLUMNS)
+        values["source_type"] = choice.type
+        if choice.type in _SOURCE_REFERENCES:
+            await self.source_reference(choice, values)
+        else:
+            values["source_name"] = choice.name
+            if not choice.name:
+                key = "custom.name" if choice.type in CUSTOM_SOURCE_TYPES else choice.type.lower()
+                self.problems.add(
+                    f"input.source.{key}",
+                    choice.name,
+                    ErrorCode.REQUIRED,
+                    f"A {choice.type} source needs a name.",
+                )
+        self.plan.values.update(values)
+
+    async def source_reference(self, choice: SourceChoice, values: dict[str, Any]) -> None:
+        model, label, column, key = _SOURCE_REFERENCES[choice.type]
+        row = await find_one(
+            self.session, model, choice.ref, f"input.source.{key}", label, self.problems
+        )
+        if row is not None:
+            values[column] = row.id
+
+    async def accounts_receivable(self) -> None:
+        choice = self.changes.accounts_receivable
+        contact_id = self.current("contact_id")
+        if isinstance(choice, Unset):
+            if self.lead is None and contact_id and self.plan.new_contact is None:
+                if await owns_accounts_receivable(self.session, contact_id):
+                    self.required(
+                        "accounts_receivable",
+                        "This contact owns accounts receivable: name the one for this lead.",
+                    )
+            elif (
+                self.lead is not None
+                and "contact_id" in self.plan.values
+                and self.lead.accounts_receivable_id is not None
+            ):
+                self.problems.add(
+                    "input.accountsReceivable",
+                    None,
+                    ErrorCode.REQUIRED,
+                    "The lead's accounts receivable belongs to its old contact: name one of "
+                    "the new contact's, or clear it.",
+                )
+            self.require_account_when_won()
+            return
+        if choice is None:
+            self.plan.values["accounts_receivable_id"] = None
+            self.require_account_when_won()
+            return
+        if choice.new is not None:
+            self.plan.new_account = choice
+            return
+        account = await find_one(
+            self.session,
+            AccountsReceivable,
+            choice.existing,
+            "input.accountsReceivable.existing",
+            "accounts receivable",
+            self.problems,
+        )
+        if account is None or contact_id is None:
+            return
+        if account.owner_id != contact_id:
+            assert choice.existing is not None
+            self.problems.add(
+                choice.existing.path("input.accountsReceivable.existing"),
+                choice.existing.value,
+                ErrorCode.INVALID,
+                f"Accounts receivable {account.number} belongs to another contact.",
+            )
+            return
+        self.plan.values["accounts_receivable_id"] = account.id
+
+    def require_account_when_won(self) -> None:
+        if self.current("life_cycle_state") is LifeCycleState.WON and (
+            self.current("accounts_receivable_id") is None
+        ):
+            self.required(
+                "accounts_receivable",
+                "A won lead needs an accounts receivable: name an existing one or open a new one.",
+            )
+
+    async def lost_reason(self) -> None:
+        ref = self.changes.lost_reason
+        state = self.current("life_cycle_state")
+        if isinstance(ref, Unset) or ref is None:
+            if state is LifeCycleState.LOST and self.current("lost_reason_id") is None:
+                self.required("lost_reason", "A lost lead needs a lost reason.")
+            if ref is None and state is not LifeCycleState.LOST:
+                self.plan.values["lost_reason_id"] = None
+            return
+        if state is not LifeCycleState.LOST:
+            self.problems.add(
+                ref.path("input.lostReason"),
+                ref.value,
+                ErrorCode.INVALID,
+                "A lost reason applies only to a lead moved to a LOST status.",
+            )
+            return
+        reason = await find_one(
+            self.session, LostReason, ref, "input.lostReason", "lost reason", self.problems
+        )
+        if reason is not None:
+            self.plan.values["lost_reason_id"] = reason.id
+
+    def messages_on_create(self, lead_type: LeadType) -> None:
+        if lead_type.email_on_create and not self.current("contact_email"):
+            self.required(
+                "contact_email",
+                f"Lead type {lead_type.name!r} sends an email on creation: give contactEmail.",
+            )
+        if lead_type.sms_on_create and not self.current("contact_phone"):
+            self.required(
+                "contact_phone",
+                f"Lead type {lead_type.name!r} sends a phone message on creation: give "
+                "contactPhone.",
+            )
+
+    async def sets(self) -> None:
+        existing = await self.existing_set_rows()
+        await self.simple_set("users", User, "user", LeadUser, "user_id", existing)
+        await self.simple_set(
+            "competitors", Competitor, "competitor", LeadCompetitor, "competitor_id", existing
+        )
+        for name in _PRODUCT_SETS:
+            await self.product_set(name, existing)
+
+    async def existing_set_rows(self) -> list[Entity]:
+        if self.lead is None:
+            return []
+        rows: list[Entity] = []
+        for model in (LeadUser, LeadCompetitor, LeadProduct):
+            rows.extend(
+                (
+                    await self.session.scalars(select(model).where(model.lead_id == self.lead.id))
+                ).all()
+            )
+        return rows
+
+    async def simple_set(
+        self,
+        name: str,
+        model: type[Entity],
+        label: str,
+        link: type[Entity],
+        column: str,
+        existing: list[Entity],
+    ) -> None:
+        changes: list[SetChange[Ref]] = getattr(self.changes, name)
+        members = {getattr(row, column): row for row in existing if isinstance(row, link)}
+        for index, change in enumerate(changes):
+            item_path = f"input.{name}[{index}].{change.action}"
+            row = await find_one(self.session, model, change.item, item_path, label, self.problems)
+            if row is not None:
+                self.apply_set_change(
+                    change,
+                    row.id,
+                    members,
+                    item_path,
+                    lambda item_id: link(**{column: item_id}),
+                    label,
+                )
+
+    async def product_set(self, name: str, existing: list[Entity]) -> None:
+        product_set, classification = _PRODUCT_SETS[name]
+        changes: list[SetChange[ProductItemRef]] = getattr(self.changes, name)
+        for index, change in enumerate(changes):
+            level = change.item.level
+            model, label = _PRODUCT_LEVELS[level]
+            item_path = f"input.{_path(name).removeprefix('input.')}[{index}].{change.action}"
+            level_path = f"{item_path}.{_path(level).removeprefix('input.')}"
+            row = await find_one(
+                self.session, model, change.item.ref, level_path, label, self.problems
+            )
+            if row is None:
+                continue
+            if classification is not None and not await self.fits(row, classification, level):
+                self.problems.add(
+                    change.item.ref.path(level_path),
+                    change.item.ref.value,
+                    ErrorCode.INVALID,
+                    f"The {label} is not one of the {classification} the set holds.",
+                )
+                continue
+            members = {
+                getattr(row_, f"{level}_id"): row_
+                for row_ in existing
+                if isinstance(row_, LeadProduct) and row_.product_set is product_set
+            }
+            self.apply_set_change(
+                change,
+                row.id,
+                members,
+                level_path,
+                lambda item_id, level=level: LeadProduct(
+                    product_set=product_set, **{f"{level}_id": item_id}
+                ),
+                label,
+            )
+
+    async def fits(self, row: Entity, classification: ProductClassification, level: str) -> bool:
+        if isinstance(row, Product):
+            product_type = await self.session.get(ProductType, row.product_type_id)
+            return product_type is not None and product_type.classification is classification
+        if isinstance(row, ProductType):
+            return row.classification is classification
+        return level in {"product", "product_type"}
+
+    def apply_set_change(
+        self,
+        change: SetChange[Any],
+        item_id: str,
+        members: dict[str, Entity],
+        item_path: str,
+        make: Any,
+        label: str,
+    ) -> None:
+        if change.action == "add":
+            if item_id in members:
+                self.problems.add(
+                    item_path, item_id, ErrorCode.INVALID, f"The {label} is in the set already."
+                )
+                return
+            row = make(item_id)
+            members[item_id] = row
+            self.plan.set_rows.append(row)
+            return
+        member = members.pop(item_id, None)
+        if member is None:
+            self.problems.add(
+                item_path, item_id, ErrorCode.NOT_FOUND, f"The {label} is not in the set."
+            )
+            return
+        self.plan.removed.append((type(member), member.id))
+
+
+async def _save_plan(session: AsyncSession, lead_id: str, plan: _Plan) -> None:
+    """Write what the plan adds around the lead row: its contact's account and its sets."""
+    for model, row_id in plan.removed:
+        await session.execute(delete(model).where(model.id == row_id))
+    for row in plan.set_rows:
+        row.lead_id = lead_id
+        session.add(row)
+    await session.flush()
+
+
+async def _save_new_records(session: AsyncSession, plan: _Plan, contact_id: str) -> None:
+    """Insert the contact and open the accounts receivable that the plan asks for.
+
+    They are written before the lead; should the lead's write then be refused, the whole
+    transaction rolls back with it.
+    """
+    if plan.new_contact is not None:
+        session.add(plan.new_contact)
+        await session.flush()
+        plan.values["contact_id"] = plan.new_contact.id
+    if plan.new_account is None or plan.new_account.new is None:
+        return
+    owner = plan.new_contact or await session.get(Contact, contact_id)
+    assert owner is not None
+    account = await open_accounts_receivable(session, owner, plan.new_account.new)
+    plan.values["accounts_receivable_id"] = account.id
+
+
+def _logged(values: dict[str, Any], actor: Actor, now: datetime) -> dict[str, Any]:
+    return {
+        **values,
+        "updated_at": now,
+        "updated_by_user_id": actor.user_id,
+        "updated_by_unit_id": actor.unit_id,
+    }
+
+
+async def create_lead(
+    session: AsyncSession, changes: LeadChanges, actor: Actor, now: datetime
+) -> Lead:
+    """A new lead, numbered in sequence, with the lead type's defaults for what is not given."""
+    plan = await _Validator(session, None, changes, now).run()
+    await _save_new_records(session, plan, plan.values.get("contact_id", ""))
+    number = await next_number(session, NumberSeries.LEAD)
+    lead = Lead(
+        **_logged(plan.values, actor, now),
+        number=number,
+        created_at=now,
+        created_by_user_id=actor.user_id,
+        created_by_unit_id=actor.unit_id,
+    )
+    session.add(lead)
+    await session.flush()
+    await _save_plan(session, lead.id, plan)
+    return lead
+
+
+async def _conditional_write(
+    session: AsyncSession,
+    lead: Lead,
+    values: dict[str, Any],
+    action: Action,
+    states: frozenset[LifeCycleState],
+    expected_version: int | None,
+) -> None:
+    """Write `values` only if the lead is still in one of `states` (and at the version named)."""
+    statement = (
+        update(Lead)
+        .where(col(Lead.id) == lead.id)
+        .where(Lead.life_cycle_state.in_(states))
+        .values(**values, version=Lead.version + 1)
+    )
+    if expected_version is not None:
+        statement = statement.where(col(Lead.version) == expected_version)
+    result = await session.execute(statement)
+    if result.rowcount == 1:
+        return
+    await session.refresh(lead)
+    _check_version(lead, expected_version)
+    ensure_allowed(action, lead.life_cycle_state, field="ref", value=str(lead.number))
+    raise DomainError.single(
+        "ref",
+        lead.number,
+        ErrorCode.CONFLICT,
+        f"Lead {lead.number} changed while this request was applied; read it again and retry.",
+    )
+
+
+async def _load_for(
+    session: AsyncSession, ref: Ref, action: Action, expected_version: int | None
+) -> Lead:
+    lead = await _lead_or_raise(session, ref)
+    ensure_allowed(action, lead.life_cycle_state, field="ref", value=str(lead.number))
+    _check_version(lead, expected_version)
+    return lead
+
+
+async def update_lead(
+    session: AsyncSession,
+    ref: Ref,
+    changes: LeadChanges,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Lead:
+    """Change the given fields of a lead that is not WON or LOST; the rest stays as it was."""
+    lead = await _load_for(session, ref, Action.UPDATE, expected_version)
+    plan = await _Validator(session, lead, changes, now).run()
+    await _save_new_records(session, plan, plan.values.get("contact_id", lead.contact_id))
+    await _conditional_write(
+        session,
+        lead,
+        _logged(plan.values, actor, now),
+        Action.UPDATE,
+        frozenset({lead.life_cycle_state}),
+        expected_version,
+    )
+    await _save_plan(session, lead.id, plan)
+    await session.refresh(lead)
+    return lead
+
+
+async def _transition(
+    session: AsyncSession,
+    lead: Lead,
+    action: Action,
+    status: LeadStatus | None,
+    values: dict[str, Any],
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None,
+) -> Lead:
+    rule = TRANSITIONS[action]
+    assert rule.target is not None
+    assert status is not None
+    values = {**values, "status_id": status.id, "life_cycle_state": rule.target}
+    if rule.target in COMPLETED_STATES:
+        values["actual_completion_date"] = now
+    await _conditional_write(
+        session, lead, _logged(values, actor, now), action, rule.allowed_from, expected_version
+    )
+    await session.refresh(lead)
+    return lead
+
+
+async def _target_status(
+    session: AsyncSession, lead: Lead, action: Action, ref: Ref | None, problems: Problems
+) -> LeadStatus | None:
+    lead_type = await session.get(LeadType, lead.type_id)
+    assert lead_type is not None
+    defaults = {
+        Action.START_PROGRESS: lead_type.start_status_id,
+        Action.WIN: lead_type.win_status_id,
+        Action.LOSE: lead_type.lose_status_id,
+        Action.CANCEL: lead_type.cancel_status_id,
+    }
+    target = TRANSITIONS[action].target
+    assert target is not None
+    return await _status_in_state(session, ref, defaults[action], target, "status", problems)
+
+
+async def _simple_transition(
+    session: AsyncSession,
+    ref: Ref,
+    action: Action,
+    status_ref: Ref | None,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None,
+) -> Lead:
+    lead = await _load_for(session, ref, action, expected_version)
+    problems = Problems()
+    status = await _target_status(session, lead, action, status_ref, problems)
+    problems.raise_if_any()
+    return await _transition(session, lead, action, status, {}, actor, now, expected_version)
+
+
+async def start_lead_progress(
+    session: AsyncSession,
+    ref: Ref,
+    status: Ref | None,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Lead:
+    """Move a PENDING lead to IN_PROGRESS (the lead type's start status unless one is named)."""
+    return await _simple_transition(
+        session, ref, Action.START_PROGRESS, status, actor, now, expected_version
+    )
+
+
+async def cancel_lead(
+    session: AsyncSession,
+    ref: Ref,
+    status: Ref | None,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Lead:
+    """Cancel an open lead."""
+    return await _simple_transition(
+        session, ref, Action.CANCEL, status, actor, now, expected_version
+    )
+
+
+async def lose_lead(
+    session: AsyncSession,
+    ref: Ref,
+    lost_reason: Ref,
+    status: Ref | None,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Lead:
+    """Mark an open lead LOST, for a reason."""
+    lead = await _load_for(session, ref, Action.LOSE, expected_version)
+    problems = Problems()
+    reason = await find_one(session, LostReason, lost_reason, "lostReason", "lost reason", problems)
+    status_row = await _target_status(session, lead, Action.LOSE, status, problems)
+    problems.raise_if_any()
+    assert reason is not None
+    return await _transition(
+        session,
+        lead,
+        Action.LOSE,
+        status_row,
+        {"lost_reason_id": reason.id},
+        actor,
+        now,
+        expected_version,
+    )
+
+
+async def win_lead(
+    session: AsyncSession,
+    ref: Ref,
+    accounts_receivable: AccountsReceivableChoice | None,
+    status: Ref | None,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Lead:
+    """Mark an IN_PROGRESS lead WON, billed to an existing or a new accounts receivable."""
+    lead = await _load_for(session, ref, Action.WIN, expected_version)
+    problems = Problems()
+    status_row = await _target_status(session, lead, Action.WIN, status, problems)
+    account_id = lead.accounts_receivable_id
+    if accounts_receivable is not None and accounts_receivable.existing is not None:
+        existing = accounts_receivable.existing
+        account = await find_one(
+            session,
+            AccountsReceivable,
+            existing,
+            "accountsReceivable.existing",
+            "accounts receivable",
+            problems,
+        )
+        if account is not None and account.owner_id != lead.contact_id:
+            problems.add(
+                existing.path("accountsReceivable.existing"),
+                existing.value,
+                ErrorCode.INVALID,
+                f"Accounts receivable {account.number} belongs to another contact.",
+            )
+        account_id = None if account is None else account.id
+    elif accounts_receivable is None and account_id is None:
+        problems.add(
+            "accountsReceivable",
+            None,
+            ErrorCode.REQUIRED,
+            f"Lead {lead.number} has no accounts receivable: name an existing one or open a "
+            "new one.",
+        )
+    problems.raise_if_any()
+    plan = _Plan(values={"accounts_receivable_id": account_id}, new_account=accounts_receivable)
+    await _save_new_records(session, plan, lead.contact_id)
+    return await _transition(
+        session, lead, Action.WIN, status_row, plan.values, actor, now, expected_version
+    )

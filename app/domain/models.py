@@ -1,0 +1,401 @@
+"""Every table of the leads domain.
+
+All tables live in one module (SQLModel's advice when relationships cross concepts); the
+behaviour lives per concept beside it. No ORM relationships are declared: reads go through
+explicit queries and per-request loaders, so nothing loads lazily.
+"""
+
+import secrets
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Numeric, TypeDecorator, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+from app.domain.enums import (
+    AccountsReceivableState,
+    ContactLifeCycleState,
+    ContactType,
+    Gender,
+    Importance,
+    LeadSourceType,
+    LifeCycleState,
+    ProductClassification,
+    ProductSet,
+    TimeUnit,
+)
+
+
+def new_id() -> str:
+    """An opaque identifier in the seeds' form: 32 upper-case hex digits.
+
+    The first 16 are the creation time in nanoseconds, so ids sort in the order records were
+    made (set items list in the order they were added) and index pages fill in order.
+    """
+    return f"{time.time_ns():016X}{secrets.randbits(64):016X}"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, hands out aware UTC: the same on SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _enum(enum_class: type[StrEnum]) -> Any:
+    """A VARCHAR column type holding an enum's values (no database enum types to migrate)."""
+    return SAEnum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def _ref(table: str, *, index: bool = False, nullable: bool = True) -> Any:
+    """A foreign key column to `table.id`."""
+    if nullable:
+        return Field(default=None, foreign_key=f"{table}.id", max_length=32, index=index)
+    return Field(foreign_key=f"{table}.id", max_length=32, index=index)
+
+
+def _when(*, nullable: bool = True, index: bool = False) -> Any:
+    if nullable:
+        return Field(default=None, sa_type=UTCDateTime, index=index)
+    return Field(sa_type=UTCDateTime, index=index)
+
+
+class Entity(SQLModel):
+    """A record with an opaque identifier."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+
+
+class NamedRecord(Entity):
+    """The shape the seeds give most catalog records: a name, an alternative code, a text."""
+
+    name: str = Field(max_length=200, index=True)
+    alternative_code: str | None = Field(default=None, max_length=100, index=True)
+    description: str | None = None
+
+
+class Group(NamedRecord, table=True):
+    """A group of units that can own leads."""
+
+
+class Unit(NamedRecord, table=True):
+    """A unit of the organisation; users act on behalf of one."""
+
+    group_id: str | None = _ref("group")
+
+
+class User(Entity, table=True):
+    """Someone who signs in and works leads."""
+
+    username: str = Field(max_length=100, unique=True)
+    person_name: str = Field(max_length=200)
+    email: str | None = None
+    password_hash: str
+    unit_id: str | None = _ref("unit")
+
+
+class AccessToken(Entity, table=True):
+    """A session token; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "access_token"
+
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: str = _ref("user", nullable=False)
+    created_at: datetime = _when(nullable=False)
+    expires_at: datetime = _when(nullable=False)
+    revoked_at: datetime | None = _when()
+
+
+class PrivacyLevel(NamedRecord, table=True):
+    """Who may see a lead, as a level."""
+
+    __tablename__ = "privacy_level"
+
+
+class LeadCategory(Entity, table=True):
+    """A category of leads, named by name or code."""
+
+    __tablename__ = "lead_category"
+
+    name: str = Field(max_length=200, index=True)
+    code: str | None = Field(default=None, max_length=100, index=True)
+    description: str | None = None
+
+
+class LeadStatus(NamedRecord, table=True):
+    """A configured status; it places a lead in one life cycle state."""
+
+    __tablename__ = "lead_status"
+
+    life_cycle_state: LifeCycleState = Field(sa_type=_enum(LifeCycleState))
+
+
+class LeadType(NamedRecord, table=True):
+    """A kind of lead, with the defaults its actions use."""
+
+    __tablename__ = "lead_type"
+
+    default_category_id: str | None = _ref("lead_category")
+    create_status_id: str = _ref("lead_status", nullable=False)
+    start_status_id: str = _ref("lead_status", nullable=False)
+    win_status_id: str = _ref("lead_status", nullable=False)
+    lose_status_id: str = _ref("lead_status", nullable=False)
+    cancel_status_id: str = _ref("lead_status", nullable=False)
+    email_on_create: bool = False
+    sms_on_create: bool = False
+
+
+class LostReason(NamedRecord, table=True):
+    """Why a lead was lost."""
+
+    __tablename__ = "lost_reason"
+
+
+class Competitor(Entity, table=True):
+    """Someone else chasing the same sale."""
+
+    name: str = Field(max_length=200, index=True)
+    website: str | None = None
+    description: str | None = None
+
+
+class ProductType(NamedRecord, table=True):
+    """A type of product: a service or a physical good."""
+
+    __tablename__ = "product_type"
+
+    classification: ProductClassification = Field(sa_type=_enum(ProductClassification))
+    service_type: str | None = None
+    physical_good_type: str | None = None
+    used_for_provisioning: bool = False
+    composition_method: str | None = None
+
+
+class ProductFamily(Entity, table=True):
+    """A family of products."""
+
+    __tablename__ = "product_family"
+
+    name: str = Field(max_length=200, index=True)
+    code: str | None = Field(default=None, max_length=100)
+    description: str | None = None
+
+
+class ProductBrand(Entity, table=True):
+    """A brand of products."""
+
+    __tablename__ = "product_brand"
+
+    name: str = Field(max_length=200, index=True)
+    description: str | None = None
+
+
+class Product(Entity, table=True):
+    """Something a lead may be about, named by code or alternative code."""
+
+    code: str = Field(max_length=200, index=True)
+    alternative_code: str | None = Field(default=None, max_length=100, index=True)
+    description: str | None = None
+    product_type_id: str = _ref("product_type", nullable=False)
+    product_family_id: str | None = _ref("product_family")
+    product_brand_id: str | None = _ref("product_brand")
+
+
+class SubscriptionPackage(NamedRecord, table=True):
+    """A subscription package a lead may be about."""
+
+    __tablename__ = "subscription_package"
+
+
+class Contact(Entity, table=True):
+    """A person or a company; MARKETING until it owns an accounts receivable."""
+
+    type: ContactType = Field(sa_type=_enum(ContactType))
+    life_cycle_state: ContactLifeCycleState = Field(
+        default=ContactLifeCycleState.MARKETING, sa_type=_enum(ContactLifeCycleState)
+    )
+    title: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    company_name: str | None = None
+    gender: Gender | None = Field(default=None, sa_type=_enum(Gender))
+    id_number: str | None = Field(default=None, max_length=100, index=True)
+    passport_number: str | None = Field(default=None, max_length=100, index=True)
+    social_security_number: str | None = None
+    passport_issued_by_country: str | None = None
+    id_issued_by_country: str | None = None
+    industry: str | None = None
+    industry_sector: str | None = None
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    name_day_month: int | None = None
+    name_day_day: int | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name people read: the company's, or the person's first and last names."""
+        if self.type is ContactType.COMPANY:
+            return self.company_name or ""
+        parts = (self.first_name, self.middle_name, self.last_name)
+        return " ".join(part for part in parts if part)
+
+
+class AccountsReceivable(Entity, table=True):
+    """A billing account owned by one contact."""
+
+    __tablename__ = "accounts_receivable"
+
+    number: str = Field(max_length=100, unique=True)
+    name: str = Field(max_length=200, index=True)
+    owner_id: str = _ref("contact", index=True, nullable=False)
+    life_cycle_state: AccountsReceivableState = Field(
+        default=AccountsReceivableState.ACTIVE, sa_type=_enum(AccountsReceivableState)
+    )
+
+
+class Communication(Entity, table=True):
+    """A communication with a contact; it can be where a lead came from."""
+
+    number: str = Field(max_length=100, unique=True)
+    life_cycle_state: str = Field(default="DRAFT", max_length=32)
+    subject: str | None = None
+    contact_id: str | None = _ref("contact")
+
+
+class Notification(Entity, table=True):
+    """A notification sent to a contact; it can be where a lead came from."""
+
+    number: str = Field(max_length=100, unique=True)
+    life_cycle_state: str = Field(default="DELIVERED", max_length=32)
+    subject: str | None = None
+    contact_id: str | None = _ref("contact")
+
+
+class Counter(SQLModel, table=True):
+    """A named counter, for sequential numbers on databases without sequences."""
+
+    name: str = Field(primary_key=True, max_length=50)
+    value: int = 0
+
+
+class Lead(Entity, table=True):
+    """A sales opportunity with a contact."""
+
+    number: int = Field(unique=True)
+    version: int = 1
+    life_cycle_state: LifeCycleState = Field(sa_type=_enum(LifeCycleState), index=True)
+    status_id: str = _ref("lead_status", nullable=False)
+    type_id: str = _ref("lead_type", index=True, nullable=False)
+    category_id: str | None = _ref("lead_category", index=True)
+    importance: Importance = Field(sa_type=_enum(Importance), index=True)
+    priority: int = Field(index=True)
+    probability_to_win: int | None = None
+    target_amount: Decimal | None = Field(default=None, sa_type=Numeric(18, 2))
+    description: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    contact_id: str = _ref("contact", index=True, nullable=False)
+    accounts_receivable_id: str | None = _ref("accounts_receivable", index=True)
+    source_type: LeadSourceType = Field(sa_type=_enum(LeadSourceType), index=True)
+    source_name: str | None = None
+    source_communication_id: str | None = _ref("communication")
+    source_notification_id: str | None = _ref("notification")
+    source_user_id: str | None = _ref("user")
+    source_contact_id: str | None = _ref("contact")
+    assigned_user_id: str | None = _ref("user")
+    assigned_unit_id: str | None = _ref("unit")
+    owned_by_group_id: str | None = _ref("group")
+    privacy_level_id: str | None = _ref("privacy_level")
+    lead_owner_id: str | None = _ref("user")
+    subscription_package_id: str | None = _ref("subscription_package")
+    lost_reason_id: str | None = _ref("lost_reason")
+    start_date: datetime = _when(nullable=False)
+    expected_completion_date: datetime = _when(nullable=False, index=True)
+    estimated_value: float
+    estimated_unit: TimeUnit = Field(sa_type=_enum(TimeUnit))
+    actual_completion_date: datetime | None = _when()
+    udf_string_1: str | None = None
+    udf_string_2: str | None = None
+    udf_string_3: str | None = None
+    udf_string_4: str | None = None
+    udf_string_5: str | None = None
+    udf_string_6: str | None = None
+    udf_string_7: str | None = None
+    udf_string_8: str | None = None
+    udf_float_1: float | None = None
+    udf_float_2: float | None = None
+    udf_float_3: float | None = None
+    udf_float_4: float | None = None
+    udf_date_1: datetime | None = _when()
+    udf_date_2: datetime | None = _when()
+    udf_date_3: datetime | None = _when()
+    udf_date_4: datetime | None = _when()
+    created_at: datetime = _when(nullable=False)
+    updated_at: datetime = _when(nullable=False)
+    created_by_user_id: str | None = _ref("user")
+    created_by_unit_id: str | None = _ref("unit")
+    updated_by_user_id: str | None = _ref("user")
+    updated_by_unit_id: str | None = _ref("unit")
+
+
+class LeadUser(Entity, table=True):
+    """A user in a lead's team (`users_set`)."""
+
+    __tablename__ = "lead_user"
+    __table_args__ = (UniqueConstraint("lead_id", "user_id"),)
+
+    lead_id: str = _ref("lead", index=True, nullable=False)
+    user_id: str = _ref("user", nullable=False)
+
+
+class LeadCompetitor(Entity, table=True):
+    """A competitor chasing a lead (`competitors_set`)."""
+
+    __tablename__ = "lead_competitor"
+    __table_args__ = (UniqueConstraint("lead_id", "competitor_id"),)
+
+    lead_id: str = _ref("lead", index=True, nullable=False)
+    competitor_id: str = _ref("competitor", nullable=False)
+
+
+class LeadProduct(Entity, table=True):
+    """An item of one of a lead's product sets: a product, or a type, family or brand of them."""
+
+    __tablename__ = "lead_product"
+
+    lead_id: str = _ref("lead", index=True, nullable=False)
+    product_set: ProductSet = Field(sa_type=_enum(ProductSet))
+    product_id: str | None = _ref("product")
+    product_type_id: str | None = _ref("product_type")
+    product_family_id: str | None = _ref("product_family")
+    product_brand_id: str | None = _ref("product_brand")
+
+
+UDF_STRING_FIELDS = tuple(f"udf_string_{n}" for n in range(1, 9))
+UDF_FLOAT_FIELDS = tuple(f"udf_float_{n}" for n in range(1, 5))
+UDF_DATE_FIELDS = tuple(f"udf_date_{n}" for n in range(1, 5))

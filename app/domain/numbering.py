@@ -1,0 +1,55 @@
+"""Sequential numbers that stay unique when many workers create records at once.
+
+PostgreSQL hands them out from sequences; SQLite, which has none, from a counter row that
+the writer's `BEGIN IMMEDIATE` transaction already holds exclusively.
+"""
+
+from enum import StrEnum
+
+from sqlalchemy import Sequence, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.domain.models import Counter
+
+
+class NumberSeries(StrEnum):
+    """The numbered records, by the name of their sequence."""
+
+    LEAD = "lead_number_seq"
+    ACCOUNTS_RECEIVABLE = "accounts_receivable_number_seq"
+
+
+SEQUENCES = {series: Sequence(series.value) for series in NumberSeries}
+
+
+async def next_number(session: AsyncSession, series: NumberSeries) -> int:
+    """The next number of `series`, never handed out before."""
+    if session.bind.dialect.name == "postgresql":
+        value = await session.scalar(select(SEQUENCES[series].next_value()))
+    else:
+        value = await session.scalar(
+            update(Counter)
+            .where(col(Counter.name) == series.value)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+        )
+    if value is None:
+        raise LookupError(f"the number series {series.value} is missing; run the migrations")
+    return int(value)
+
+
+async def advance_past(session: AsyncSession, series: NumberSeries, used: int) -> None:
+    """Make sure `series` hands out numbers above `used` (after loading numbered records)."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(
+            text(f"SELECT setval(:name, GREATEST(:used, (SELECT last_value FROM {series.value})))"),
+            {"name": series.value, "used": used},
+        )
+    else:
+        await session.execute(
+            update(Counter)
+            .where(col(Counter.name) == series.value)
+            .where(col(Counter.value) < used)
+            .values(value=used)
+        )

@@ -1,0 +1,93 @@
+"""Calendar arithmetic for the lead's time periods. Pure: every function is given its clock.
+
+"k months after D" is the same day of the month k months on, or that month's last day when it
+is shorter, always counted from D itself (dateutil's `relativedelta` does exactly that).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from app.domain.enums import TimeUnit
+
+_FIXED_UNITS = {
+    TimeUnit.MINUTES: timedelta(minutes=1),
+    TimeUnit.HOURS: timedelta(hours=1),
+    TimeUnit.DAYS: timedelta(days=1),
+    TimeUnit.WEEKS: timedelta(weeks=1),
+}
+_MONTHS_IN = {TimeUnit.MONTHS: 1, TimeUnit.YEARS: 12}
+
+
+@dataclass(frozen=True)
+class TimePeriod:
+    """A span expressed in one unit, as the seeds' `time_period_value` and `time_period_uot`."""
+
+    value: float
+    unit: TimeUnit
+
+
+def add_period(start: datetime, value: int, unit: TimeUnit) -> datetime:
+    """`start` moved on by `value` units (calendar months and years, fixed lengths otherwise)."""
+    if unit in _MONTHS_IN:
+        return start + relativedelta(months=value * _MONTHS_IN[unit])
+    return start + value * _FIXED_UNITS[unit]
+
+
+def _months_after(day: date, months: int) -> date:
+    return day + relativedelta(months=months)
+
+
+def _whole_months(start: date, end: date) -> int:
+    """The largest k with `start` + k months on or before `end` (`start` <= `end`)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and _months_after(start, months) > end:
+        months -= 1
+    return months
+
+
+def _months_and_fraction(start: date, end: date, whole: int, step: int) -> float:
+    """`whole` months (a multiple of `step`) in units of `step` months, plus the days left over
+    the length of the next `step`-month span."""
+    reached = _months_after(start, whole)
+    following = _months_after(start, whole + step)
+    return whole / step + (end - reached).days / (following - reached).days
+
+
+def period_between(start: datetime, end: datetime) -> TimePeriod:
+    """The span from `start` to `end` (`start` <= `end`) in the largest unit it fills.
+
+    Counted on calendar dates, time of day ignored: YEARS from 12 whole months, MONTHS from one,
+    WEEKS from 7 days, DAYS from one; on the same date HOURS from one hour, MINUTES below it.
+    """
+    first, last = start.date(), end.date()
+    if first == last:
+        seconds = (end - start).total_seconds()
+        if seconds >= 3600:
+            return TimePeriod(seconds / 3600, TimeUnit.HOURS)
+        return TimePeriod(seconds / 60, TimeUnit.MINUTES)
+    months = _whole_months(first, last)
+    if months >= 12:
+        whole_years = months - months % 12
+        return TimePeriod(_months_and_fraction(first, last, whole_years, 12), TimeUnit.YEARS)
+    if months >= 1:
+        return TimePeriod(_months_and_fraction(first, last, months, 1), TimeUnit.MONTHS)
+    days = (last - first).days
+    if days >= 7:
+        return TimePeriod(days / 7, TimeUnit.WEEKS)
+    return TimePeriod(float(days), TimeUnit.DAYS)
+
+
+def time_to_completion(reference: datetime, expected_completion: datetime) -> TimePeriod | None:
+    """From `reference` to the expected completion date, while that is still ahead."""
+    if expected_completion <= reference:
+        return None
+    return period_between(reference, expected_completion)
+
+
+def time_overdue(reference: datetime, expected_completion: datetime) -> TimePeriod | None:
+    """From the expected completion date to `reference`, once it has passed."""
+    if reference <= expected_completion:
+        return None
+    return period_between(expected_completion, reference)

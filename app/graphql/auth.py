@@ -1,0 +1,116 @@
+"""Sign-in over GraphQL, and the gate that keeps everything else behind a token."""
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Annotated
+
+import strawberry
+from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
+from strawberry.extensions import SchemaExtension
+
+from app.db import in_transaction
+from app.domain import auth
+from app.domain.errors import DomainError
+from app.graphql.catalog import User
+from app.graphql.context import Context, Info
+from app.graphql.errors import UserError, unauthenticated, user_errors
+from app.graphql.records import from_row
+
+PUBLIC_FIELDS = frozenset({"login", "__typename"})
+
+
+@strawberry.type(description="The result of a sign-in.")
+class LoginPayload:
+    token: str | None = strawberry.field(
+        description="Send it as `Authorization: Bearer <token>`; null when refused."
+    )
+    expires_at: datetime | None = strawberry.field(description="When the token stops working.")
+    user: User | None = strawberry.field(description="Who signed in.")
+    errors: list[UserError] = strawberry.field(description="Why the sign-in was refused.")
+
+
+@strawberry.type
+class AuthQuery:
+    @strawberry.field(description="The signed-in user.")
+    def me(self, info: Info) -> User:
+        assert info.context.user is not None
+        return from_row(User, info.context.user)
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation(description="Sign in; the only operation that needs no token.")
+    async def login(
+        self,
+        info: Info,
+        username: Annotated[str, strawberry.argument(description="The user's sign-in name.")],
+        password: Annotated[str, strawberry.argument(description="The user's password.")],
+    ) -> LoginPayload:
+        context = info.context
+        lifetime = timedelta(hours=context.settings.token_lifetime_hours)
+        try:
+            session = await in_transaction(
+                context.database.writer,
+                lambda db: auth.log_in(db, username, password, context.now, lifetime),
+            )
+        except DomainError as error:
+            return LoginPayload(token=None, expires_at=None, user=None, errors=user_errors(error))
+        return LoginPayload(
+            token=session.token,
+            expires_at=session.expires_at,
+            user=from_row(User, session.user),
+            errors=[],
+        )
+
+    @strawberry.mutation(description="Revoke the token this request is sent with.")
+    async def logout(self, info: Info) -> bool:
+        context = info.context
+        assert context.token is not None
+        token = context.token
+        return await in_transaction(
+            context.database.writer, lambda db: auth.log_out(db, token, context.now)
+        )
+
+
+def _top_level_fields(operation: OperationDefinitionNode) -> Iterator[str]:
+    for selection in operation.selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection.name.value
+        else:
+            yield "..."
+
+
+class AuthenticationGate(SchemaExtension):
+    """Answers UNAUTHENTICATED, with no data, to any operation but sign-in (and, in the
+    development profile, introspection) sent without a valid token."""
+
+    def on_execute(self) -> Iterator[None]:
+        context: Context = self.execution_context.context
+        if context.user is None and not self._is_public(context):
+            self.execution_context.result = ExecutionResult(data=None, errors=[unauthenticated()])
+        yield
+
+    def _is_public(self, context: Context) -> bool:
+        document = self.execution_context.graphql_document
+        if document is None:
+            return False
+        operation = next(
+            (
+                definition
+                for definition in document.definitions
+                if isinstance(definition, OperationDefinitionNode)
+                and (
+                    self.execution_context.operation_name is None
+                    or (definition.name and definition.name.value)
+                    == self.execution_context.operation_name
+                )
+            ),
+            None,
+        )
+        if operation is None:
+            return False
+        fields = set(_top_level_fields(operation))
+        if fields <= PUBLIC_FIELDS:
+            return True
+        introspection = all(name.startswith("__") for name in fields)
+        return introspection and context.settings.introspection_is_public

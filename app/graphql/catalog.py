@@ -1,0 +1,197 @@
+"""The records around a lead that forms pick from: statuses, types, users, products..."""
+
+import strawberry
+
+from app.domain import models
+from app.domain.enums import LifeCycleState, ProductClassification
+from app.graphql.context import Info
+from app.graphql.records import described, load_one
+
+ID = "The record's opaque identifier."
+NAME = "The record's name."
+ALTERNATIVE_CODE = "The record's alternative code."
+DESCRIPTION = "A description for people."
+
+
+@strawberry.type(description="A group of units; it can own leads.")
+class Group:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="A unit of the organisation; users act for one.")
+class Unit:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+    row: strawberry.Private[models.Unit]
+
+    @strawberry.field(description="The group the unit belongs to.")
+    async def group(self, info: Info) -> Group | None:
+        return await load_one(Group, info.context.loaders.group, self.row.group_id)
+
+
+@strawberry.type(description="Someone who signs in and works leads.")
+class User:
+    id: strawberry.ID = described(ID)
+    username: str = described("The name the user signs in with.")
+    person_name: str = described("The user's full name.")
+    email: str | None = described("The user's email address.")
+    row: strawberry.Private[models.User]
+
+    @strawberry.field(description="The unit the user acts for.")
+    async def unit(self, info: Info) -> Unit | None:
+        return await load_one(Unit, info.context.loaders.unit, self.row.unit_id)
+
+
+@strawberry.type(description="A configured lead status; it places a lead in one life cycle state.")
+class LeadStatus:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+    life_cycle_state: LifeCycleState = described("The life cycle state this status belongs to.")
+
+
+@strawberry.type(description="A category of leads.")
+class LeadCategory:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    code: str | None = described("The category's code.")
+    description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="A kind of lead, with the defaults its actions use.")
+class LeadType:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+    email_on_create: bool = described(
+        "Whether an email goes to the contact when a lead is created (contactEmail is then "
+        "required)."
+    )
+    sms_on_create: bool = described(
+        "Whether a phone message goes to the contact when a lead is created (contactPhone is "
+        "then required)."
+    )
+    row: strawberry.Private[models.LeadType]
+
+    async def _status(self, info: Info, status_id: str) -> LeadStatus | None:
+        return await load_one(LeadStatus, info.context.loaders.status, status_id)
+
+    @strawberry.field(description="The category a new lead of this type gets by default.")
+    async def default_category(self, info: Info) -> LeadCategory | None:
+        return await load_one(
+            LeadCategory, info.context.loaders.category, self.row.default_category_id
+        )
+
+    @strawberry.field(description="The status a new lead gets by default.")
+    async def create_status(self, info: Info) -> LeadStatus | None:
+        return await self._status(info, self.row.create_status_id)
+
+    @strawberry.field(description="The status `startLeadProgress` uses by default.")
+    async def start_status(self, info: Info) -> LeadStatus | None:
+        return await self._status(info, self.row.start_status_id)
+
+    @strawberry.field(description="The status `winLead` uses by default.")
+    async def win_status(self, info: Info) -> LeadStatus | None:
+        return await self._status(info, self.row.win_status_id)
+
+    @strawberry.field(description="The status `loseLead` uses by default.")
+    async def lose_status(self, info: Info) -> LeadStatus | None:
+        return await self._status(info, self.row.lose_status_id)
+
+    @strawberry.field(description="The status `cancelLead` uses by default.")
+    async def cancel_status(self, info: Info) -> LeadStatus | None:
+        return await self._status(info, self.row.cancel_status_id)
+
+
+@strawberry.type(description="Why a lead was lost.")
+class LostReason:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="Who may see a lead, as a level.")
+class PrivacyLevel:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="Someone else chasing the same sale.")
+class Competitor:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    website: str | None = described("The competitor's website.")
+    description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="A type of product: a kind of service or of physical good.")
+class ProductType:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+    classification: ProductClassification = described("Services or physical goods.")
+    service_type: str | None = described("For services: how they are billed (e.g. TERMED).")
+    physical_good_type: str | None = described("For physical goods: e.g. TRACEABLE.")
+    used_for_provisioning: bool = described("Whether the type is used for provisioning.")
+    composition_method: str | None = described("How products of the type are composed.")
+
+
+@strawberry.type(description="A family of products.")
+class ProductFamily:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    code: str | None = described("The family's code.")
+    description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="A brand of products.")
+class ProductBrand:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="Something a lead may be about.")
+class Product:
+    id: strawberry.ID = described(ID)
+    code: str = described("The product's code.")
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)
+    row: strawberry.Private[models.Product]
+
+    @strawberry.field(description="The product's type.")
+    async def product_type(self, info: Info) -> ProductType | None:
+        return await load_one(
+            ProductType, info.context.loaders.product_type, self.row.product_type_id
+        )
+
+    @strawberry.field(description="The product's family.")
+    async def product_family(self, info: Info) -> ProductFamily | None:
+        return await load_one(
+            ProductFamily, info.context.loaders.product_family, self.row.product_family_id
+        )
+
+    @strawberry.field(description="The product's brand.")
+    async def product_brand(self, info: Info) -> ProductBrand | None:
+        return await load_one(
+            ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id
+        )
+
+
+@strawberry.type(description="A subscription package a lead may be about.")
+class SubscriptionPackage:
+    id: strawberry.ID = described(ID)
+    name: str = described(NAME)
+    alternative_code: str | None = described(ALTERNATIVE_CODE)
+    description: str | None = described(DESCRIPTION)

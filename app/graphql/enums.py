@@ -1,0 +1,118 @@
+"""The domain's enums as GraphQL enums, each value described (they are the API's manual)."""
+
+from enum import Enum
+from typing import TypeVar
+
+import strawberry
+
+from app.domain.enums import (
+    AccountsReceivableState,
+    ContactLifeCycleState,
+    ContactType,
+    Gender,
+    Importance,
+    LeadSourceType,
+    LifeCycleState,
+    ProductClassification,
+    TimeUnit,
+)
+from app.domain.errors import ErrorCode
+
+E = TypeVar("E", bound=Enum)
+
+
+def _describe(enum_class: type[E], description: str, values: dict[E, str]) -> type[E]:
+    strawberry.enum(enum_class, description=description)
+    definition = enum_class.__strawberry_definition__  # type: ignore[attr-defined]
+    for value in definition.values:
+        value.description = values[enum_class[value.name]]
+    return enum_class
+
+
+_IMPORTANCE = {
+    **{getattr(Importance, f"IMPORTANCE{n}"): f"Importance rank {n} of 5." for n in range(1, 6)},
+    **{getattr(Importance, f"CUSTOM{n}"): f"Custom importance level {n}." for n in range(1, 4)},
+}
+
+_describe(
+    LifeCycleState,
+    "Where a lead stands in its life cycle; every status belongs to exactly one state.",
+    {
+        LifeCycleState.PENDING: "Not yet worked on.",
+        LifeCycleState.IN_PROGRESS: "Being worked on.",
+        LifeCycleState.WON: "Completed: the sale was made.",
+        LifeCycleState.LOST: "Completed: the sale went elsewhere or did not happen.",
+        LifeCycleState.CANCELLED: "Completed: the lead was withdrawn.",
+    },
+)
+_describe(
+    TimeUnit,
+    "The unit of a time period.",
+    {
+        TimeUnit.MINUTES: "Minutes.",
+        TimeUnit.HOURS: "Hours.",
+        TimeUnit.DAYS: "Calendar days.",
+        TimeUnit.WEEKS: "Weeks of seven days.",
+        TimeUnit.MONTHS: "Calendar months.",
+        TimeUnit.YEARS: "Calendar years of twelve months.",
+    },
+)
+_describe(Importance, "How much a lead matters.", _IMPORTANCE)
+_describe(
+    LeadSourceType,
+    "Where a lead came from.",
+    {
+        LeadSourceType.WEBSITE: "A website, by name.",
+        LeadSourceType.ADVERTISEMENT: "An advertisement, by name.",
+        LeadSourceType.COMMUNICATIONS: "A communication with the contact.",
+        LeadSourceType.NOTIFICATIONS: "A notification sent to the contact.",
+        LeadSourceType.RECOMMENDEDBYEMPLOYEE: "A recommendation by one of our users.",
+        LeadSourceType.RECOMMENDEDBYCONTACT: "A recommendation by another contact.",
+        LeadSourceType.CUSTOM1: "The first custom kind of source, by name.",
+        LeadSourceType.CUSTOM2: "The second custom kind of source, by name.",
+        LeadSourceType.CUSTOM3: "The third custom kind of source, by name.",
+    },
+)
+_describe(
+    ContactType,
+    "Whether a contact is a person or a company.",
+    {ContactType.PERSON: "A person.", ContactType.COMPANY: "A company."},
+)
+_describe(
+    ContactLifeCycleState,
+    "A contact's life cycle: MARKETING until it owns an accounts receivable.",
+    {
+        ContactLifeCycleState.MARKETING: "Owns no accounts receivable yet.",
+        ContactLifeCycleState.FINANCIAL: "Owns an accounts receivable.",
+    },
+)
+_describe(
+    AccountsReceivableState,
+    "The life cycle of an accounts receivable.",
+    {
+        AccountsReceivableState.ACTIVE: "Open for billing.",
+        AccountsReceivableState.SUSPENDED: "Billing is on hold.",
+        AccountsReceivableState.TERMINATED: "Closed.",
+    },
+)
+_describe(Gender, "A person's gender.", {Gender.MALE: "Male.", Gender.FEMALE: "Female."})
+_describe(
+    ProductClassification,
+    "Whether a product type is a service or a physical good.",
+    {
+        ProductClassification.SERVICES: "Services.",
+        ProductClassification.PHYSICALGOODS: "Physical goods.",
+    },
+)
+_describe(
+    ErrorCode,
+    "Why an input was refused.",
+    {
+        ErrorCode.NOT_FOUND: "The reference names no record.",
+        ErrorCode.AMBIGUOUS: "The reference names more than one record; name it by id.",
+        ErrorCode.REQUIRED: "A value is required here.",
+        ErrorCode.INVALID: "The value is not acceptable here; the message says why.",
+        ErrorCode.INVALID_TRANSITION: "The action is not allowed in the lead's state.",
+        ErrorCode.CONFLICT: "The lead changed meanwhile (another version); read it and retry.",
+    },
+)

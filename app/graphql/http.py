@@ -1,0 +1,81 @@
+"""GraphQL over HTTP: context per request, the offline GraphiQL page, and the
+`application/graphql-response+json` media type of the GraphQL-over-HTTP spec."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
+
+from app.db import Database
+from app.domain.auth import authenticate
+from app.graphql.context import Clock, Context
+from app.graphql.graphiql import GRAPHIQL_HTML
+from app.graphql.loaders import Loaders
+from app.graphql.media import GRAPHQL_RESPONSE, prefers_graphql_response
+from app.graphql.schema import schema
+from app.settings import Settings
+
+
+def bearer_token(request: Request | WebSocket) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """The `/graphql` endpoint."""
+
+    def __init__(self, settings: Settings, database: Database, clock: Clock, **kwargs: Any):
+        super().__init__(schema, **kwargs)
+        self.settings = settings
+        self.database = database
+        self.clock = clock
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        now = self.clock()
+        token = bearer_token(request)
+        user = None
+        if token is not None:
+            async with self.database.reader() as session:
+                user = await authenticate(session, token, now)
+        return Context(
+            request=request,
+            response=response,
+            database=self.database,
+            settings=self.settings,
+            now=now,
+            loaders=Loaders.create(self.database.reader),
+            user=user,
+            token=token,
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(GRAPHIQL_HTML)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def run(  # type: ignore[override]
+        self, request: Any, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        response = await super().run(request, context, root_value)
+        if (
+            isinstance(response, Response)
+            and isinstance(request, Request)
+            and prefers_graphql_response(request)
+            and response.media_type == "application/json"
+        ):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        return response
+
+
+def system_clock() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)

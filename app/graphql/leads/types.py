@@ -1,0 +1,445 @@
+"""The lead as GraphQL shows it, with everything around it loaded in batches."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from app.domain import models
+from app.domain.enums import Importance, LeadSourceType, LifeCycleState, ProductSet, TimeUnit
+from app.domain.leads.lifecycle import COMPLETED_STATES
+from app.domain.leads.queries import LeadPage, encode_cursor
+from app.domain.periods import TimePeriod as DomainTimePeriod
+from app.domain.periods import time_overdue, time_to_completion
+from app.graphql.catalog import (
+    ID,
+    Competitor,
+    Group,
+    LeadCategory,
+    LeadStatus,
+    LeadType,
+    LostReason,
+    PrivacyLevel,
+    Product,
+    ProductBrand,
+    ProductFamily,
+    ProductType,
+    SubscriptionPackage,
+    Unit,
+    User,
+)
+from app.graphql.contacts import (
+    AccountsReceivable,
+    Communication,
+    ContactInformation,
+    Notification,
+)
+from app.graphql.context import Info
+from app.graphql.records import described, from_row, load_one
+
+SOURCE_TYPE = "The kind of source."
+
+
+@strawberry.type(description="A span of time in one unit.")
+class TimePeriod:
+    value: float = described("How many units.")
+    unit: TimeUnit = described("The unit.")
+
+    @classmethod
+    def of(cls, period: DomainTimePeriod | None) -> "TimePeriod | None":
+        """The API's form of a domain period."""
+        return None if period is None else cls(value=period.value, unit=period.unit)
+
+
+@strawberry.type(description="A lead that came from a website.")
+class WebsiteSource:
+    type: LeadSourceType = described(SOURCE_TYPE)
+    name: str | None = described("The website.")
+
+
+@strawberry.type(description="A lead that came from an advertisement.")
+class AdvertisementSource:
+    type: LeadSourceType = described(SOURCE_TYPE)
+    name: str | None = described("The advertisement.")
+
+
+@strawberry.type(description="A lead of a custom kind of source.")
+class CustomSource:
+    type: LeadSourceType = described(SOURCE_TYPE)
+    kind: LeadSourceType = described("Which custom kind (CUSTOM1 to CUSTOM3).")
+    name: str | None = described("The source's name.")
+
+
+@strawberry.type(description="A lead that came from a communication with the contact.")
+class CommunicationSource:
+    type: LeadSourceType = described(SOURCE_TYPE)
+    row: strawberry.Private[models.Lead]
+
+    @strawberry.field(description="The communication.")
+    async def communication(self, info: Info) -> Communication | None:
+        return await load_one(
+            Communication, info.context.loaders.communication, self.row.source_communication_id
+        )
+
+
+@strawberry.type(description="A lead that came from a notification sent to the contact.")
+class NotificationSource:
+    type: LeadSourceType = described(SOURCE_TYPE)
+    row: strawberry.Private[models.Lead]
+
+    @strawberry.field(description="The notification.")
+    async def notification(self, info: Info) -> Notification | None:
+        return await load_one(
+            Notification, info.context.loaders.notification, self.row.source_notification_id
+        )
+
+
+@strawberry.type(description="A lead recommended by one of our users.")
+class EmployeeRecommendation:
+    type: LeadSourceType = described(SOURCE_TYPE)
+    row: strawberry.Private[models.Lead]
+
+    @strawberry.field(description="The user who recommended it.")
+    async def user(self, info: Info) -> User | None:
+        return await load_one(User, info.context.loaders.user, self.row.source_user_id)
+
+
+@strawberry.type(description="A lead recommended by another contact.")
+class ContactRecommendation:
+    type: LeadSourceType = described(SOURCE_TYPE)
+    row: strawberry.Private[models.Lead]
+
+    @strawberry.field(description="The contact who recommended it.")
+    async def contact(self, info: Info) -> ContactInformation | None:
+        return await load_one(
+            ContactInformation, info.context.loaders.contact, self.row.source_contact_id
+        )
+
+
+LeadSource = Annotated[
+    WebsiteSource
+    | AdvertisementSource
+    | CommunicationSource
+    | NotificationSource
+    | EmployeeRecommendation
+    | ContactRecommendation
+    | CustomSource,
+    strawberry.union("LeadSource", description="Where a lead came from, with its details."),
+]
+
+
+def lead_source(row: models.Lead) -> LeadSource:
+    """The union member for a lead's source."""
+    kind = row.source_type
+    if kind is LeadSourceType.WEBSITE:
+        return WebsiteSource(type=kind, name=row.source_name)
+    if kind is LeadSourceType.ADVERTISEMENT:
+        return AdvertisementSource(type=kind, name=row.source_name)
+    if kind is LeadSourceType.COMMUNICATIONS:
+        return CommunicationSource(type=kind, row=row)
+    if kind is LeadSourceType.NOTIFICATIONS:
+        return NotificationSource(type=kind, row=row)
+    if kind is LeadSourceType.RECOMMENDEDBYEMPLOYEE:
+        return EmployeeRecommendation(type=kind, row=row)
+    if kind is LeadSourceType.RECOMMENDEDBYCONTACT:
+        return ContactRecommendation(type=kind, row=row)
+    return CustomSource(type=kind, kind=kind, name=row.source_name)
+
+
+@strawberry.type(description="Who a lead is assigned to.")
+class AssignedTo:
+    row: strawberry.Private[models.Lead]
+
+    @strawberry.field(description="The user working the lead.")
+    async def user(self, info: Info) -> User | None:
+        return await load_one(User, info.context.loaders.user, self.row.assigned_user_id)
+
+    @strawberry.field(description="The unit working the lead.")
+    async def unit(self, info: Info) -> Unit | None:
+        return await load_one(Unit, info.context.loaders.unit, self.row.assigned_unit_id)
+
+
+@strawberry.type(description="Who created and last changed a lead, and when.")
+class LogInformation:
+    created_date: datetime = described("When the lead was created.")
+    updated_date: datetime = described("When the lead was last changed.")
+    row: strawberry.Private[models.Lead]
+
+    @strawberry.field(description="The user who created the lead.")
+    async def created_by_user(self, info: Info) -> User | None:
+        return await load_one(User, info.context.loaders.user, self.row.created_by_user_id)
+
+    @strawberry.field(description="The unit the creator acted for.")
+    async def created_by_unit(self, info: Info) -> Unit | None:
+        return await load_one(Unit, info.context.loaders.unit, self.row.created_by_unit_id)
+
+    @strawberry.field(description="The user who last changed the lead.")
+    async def updated_by_user(self, info: Info) -> User | None:
+        return await load_one(User, info.context.loaders.user, self.row.updated_by_user_id)
+
+    @strawberry.field(description="The unit the last changer acted for.")
+    async def updated_by_unit(self, info: Info) -> Unit | None:
+        return await load_one(Unit, info.context.loaders.unit, self.row.updated_by_unit_id)
+
+
+@strawberry.type(description="A user in a lead's team.")
+class UsersSetItem:
+    id: strawberry.ID = described("The set item's identifier.")
+    row: strawberry.Private[models.LeadUser]
+
+    @strawberry.field(description="The user.")
+    async def user(self, info: Info) -> User | None:
+        return await load_one(User, info.context.loaders.user, self.row.user_id)
+
+
+@strawberry.type(description="A competitor chasing a lead.")
+class CompetitorsSetItem:
+    id: strawberry.ID = described("The set item's identifier.")
+    row: strawberry.Private[models.LeadCompetitor]
+
+    @strawberry.field(description="The competitor.")
+    async def competitor(self, info: Info) -> Competitor | None:
+        return await load_one(Competitor, info.context.loaders.competitor, self.row.competitor_id)
+
+
+@strawberry.type(
+    description="An item of a product set: a product, or a whole type, family or brand of them."
+)
+class ProductsSetItem:
+    id: strawberry.ID = described("The set item's identifier.")
+    row: strawberry.Private[models.LeadProduct]
+
+    @strawberry.field(description="The product, when the item is one product.")
+    async def product(self, info: Info) -> Product | None:
+        return await load_one(Product, info.context.loaders.product, self.row.product_id)
+
+    @strawberry.field(description="The product type, when the item is a whole type.")
+    async def product_type(self, info: Info) -> ProductType | None:
+        return await load_one(
+            ProductType, info.context.loaders.product_type, self.row.product_type_id
+        )
+
+    @strawberry.field(description="The product family, when the item is a whole family.")
+    async def product_family(self, info: Info) -> ProductFamily | None:
+        return await load_one(
+            ProductFamily, info.context.loaders.product_family, self.row.product_family_id
+        )
+
+    @strawberry.field(description="The product brand, when the item is a whole brand.")
+    async def product_brand(self, info: Info) -> ProductBrand | None:
+        return await load_one(
+            ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id
+        )
+
+
+@strawberry.type(description="A sales opportunity with a contact.")
+class Lead:
+    id: strawberry.ID = described(ID)
+    number: str = described("The lead's sequential number, for people.")
+    version: int = described(
+        "How many times the lead was written; pass it as `expectedVersion` to change the lead "
+        "only if nobody else did meanwhile."
+    )
+    life_cycle_state: LifeCycleState = described("Where the lead stands; follows its status.")
+    importance: Importance = described("How much the lead matters.")
+    priority: int = described("The lead's priority, 1 to 6.")
+    probability_to_win: int | None = described("The chance of winning, in percent.")
+    target_amount: Decimal | None = described("The amount the sale aims at.")
+    description: str | None = described("Free text about the lead.")
+    contact_email: str | None = described("The email address to reach the contact about it.")
+    contact_phone: str | None = described("The phone number to reach the contact about it.")
+    start_date: datetime = described("When work on the lead started.")
+    expected_completion_date: datetime = described("When the lead is expected to complete.")
+    actual_completion_date: datetime | None = described("When the lead was won, lost or cancelled.")
+    udf_string_1: str | None = described("User-defined text field 1.")
+    udf_string_2: str | None = described("User-defined text field 2.")
+    udf_string_3: str | None = described("User-defined text field 3.")
+    udf_string_4: str | None = described("User-defined text field 4.")
+    udf_string_5: str | None = described("User-defined text field 5.")
+    udf_string_6: str | None = described("User-defined text field 6.")
+    udf_string_7: str | None = described("User-defined text field 7.")
+    udf_string_8: str | None = described("User-defined text field 8.")
+    udf_float_1: float | None = described("User-defined number field 1.")
+    udf_float_2: float | None = described("User-defined number field 2.")
+    udf_float_3: float | None = described("User-defined number field 3.")
+    udf_float_4: float | None = described("User-defined number field 4.")
+    udf_date_1: datetime | None = described("User-defined date field 1.")
+    udf_date_2: datetime | None = described("User-defined date field 2.")
+    udf_date_3: datetime | None = described("User-defined date field 3.")
+    udf_date_4: datetime | None = described("User-defined date field 4.")
+    row: strawberry.Private[models.Lead]
+
+    @classmethod
+    def of(cls, row: models.Lead) -> "Lead":
+        """The GraphQL lead for a row."""
+        lead = from_row(cls, row)
+        lead.number = str(row.number)
+        return lead
+
+    def _reference_time(self, info: Info) -> datetime:
+        if self.row.life_cycle_state in COMPLETED_STATES:
+            return self.row.actual_completion_date or self.row.updated_at
+        return info.context.now
+
+    @strawberry.field(description="The lead's status.")
+    async def status(self, info: Info) -> LeadStatus | None:
+        return await load_one(LeadStatus, info.context.loaders.status, self.row.status_id)
+
+    @strawberry.field(description="The lead's type.")
+    async def type(self, info: Info) -> LeadType | None:
+        return await load_one(LeadType, info.context.loaders.lead_type, self.row.type_id)
+
+    @strawberry.field(description="The lead's category.")
+    async def category(self, info: Info) -> LeadCategory | None:
+        return await load_one(LeadCategory, info.context.loaders.category, self.row.category_id)
+
+    @strawberry.field(description="The contact the lead is with.")
+    async def contact_information(self, info: Info) -> ContactInformation:
+        contact = await load_one(
+            ContactInformation, info.context.loaders.contact, self.row.contact_id
+        )
+        assert contact is not None
+        return contact
+
+    @strawberry.field(description="The accounts receivable the lead is billed to.")
+    async def accounts_receivable(self, info: Info) -> AccountsReceivable | None:
+        return await load_one(
+            AccountsReceivable,
+            info.context.loaders.accounts_receivable,
+            self.row.accounts_receivable_id,
+        )
+
+    @strawberry.field(description="Where the lead came from.")
+    def lead_source(self) -> LeadSource:
+        return lead_source(self.row)
+
+    @strawberry.field(description="Who the lead is assigned to.")
+    def assigned_to(self) -> AssignedTo:
+        return AssignedTo(row=self.row)
+
+    @strawberry.field(description="The group that owns the lead.")
+    async def owned_by_group(self, info: Info) -> Group | None:
+        return await load_one(Group, info.context.loaders.group, self.row.owned_by_group_id)
+
+    @strawberry.field(description="Who may see the lead.")
+    async def privacy_level(self, info: Info) -> PrivacyLevel | None:
+        return await load_one(
+            PrivacyLevel, info.context.loaders.privacy_level, self.row.privacy_level_id
+        )
+
+    @strawberry.field(description="The user who owns the lead.")
+    async def lead_owner(self, info: Info) -> User | None:
+        return await load_one(User, info.context.loaders.user, self.row.lead_owner_id)
+
+    @strawberry.field(description="The subscription package the lead is about.")
+    async def subscription_package(self, info: Info) -> SubscriptionPackage | None:
+        return await load_one(
+            SubscriptionPackage,
+            info.context.loaders.subscription_package,
+            self.row.subscription_package_id,
+        )
+
+    @strawberry.field(description="Why the lead was lost.")
+    async def lost_reason(self, info: Info) -> LostReason | None:
+        return await load_one(LostReason, info.context.loaders.lost_reason, self.row.lost_reason_id)
+
+    @strawberry.field(description="The time estimated to complete the lead, from its start date.")
+    def estimated_completion_time(self) -> TimePeriod:
+        return TimePeriod(value=self.row.estimated_value, unit=self.row.estimated_unit)
+
+    @strawberry.field(
+        description="From now (or, once completed, from the completion date) to the expected "
+        "completion date, while that is ahead; null otherwise."
+    )
+    def time_to_completion(self, info: Info) -> TimePeriod | None:
+        reference = self._reference_time(info)
+        return TimePeriod.of(time_to_completion(reference, self.row.expected_completion_date))
+
+    @strawberry.field(
+        description="From the expected completion date to now (or, once completed, to the "
+        "completion date), once it has passed; null otherwise."
+    )
+    def time_overdue(self, info: Info) -> TimePeriod | None:
+        reference = self._reference_time(info)
+        return TimePeriod.of(time_overdue(reference, self.row.expected_completion_date))
+
+    @strawberry.field(description="The users in the lead's team.")
+    async def users_set(self, info: Info) -> list[UsersSetItem]:
+        items = await info.context.loaders.lead_users.load(self.row.id)
+        return [from_row(UsersSetItem, item) for item in items]
+
+    @strawberry.field(description="The competitors chasing the lead.")
+    async def competitors_set(self, info: Info) -> list[CompetitorsSetItem]:
+        items = await info.context.loaders.lead_competitors.load(self.row.id)
+        return [from_row(CompetitorsSetItem, item) for item in items]
+
+    async def _products(self, info: Info, product_set: ProductSet) -> list[ProductsSetItem]:
+        items = await info.context.loaders.lead_products.load(self.row.id)
+        return [
+            from_row(ProductsSetItem, item) for item in items if item.product_set is product_set
+        ]
+
+    @strawberry.field(description="The services the lead is about.")
+    async def services_set(self, info: Info) -> list[ProductsSetItem]:
+        return await self._products(info, ProductSet.SERVICES)
+
+    @strawberry.field(description="The physical goods the lead is about.")
+    async def physical_goods_set(self, info: Info) -> list[ProductsSetItem]:
+        return await self._products(info, ProductSet.PHYSICAL_GOODS)
+
+    @strawberry.field(
+        description="The products, product types, families and brands the lead is about."
+    )
+    async def products_set(self, info: Info) -> list[ProductsSetItem]:
+        return await self._products(info, ProductSet.PRODUCTS)
+
+    @strawberry.field(description="Who created and last changed the lead, and when.")
+    def log_information(self) -> LogInformation:
+        return LogInformation(
+            created_date=self.row.created_at, updated_date=self.row.updated_at, row=self.row
+        )
+
+
+@strawberry.type(description="A lead in a list, with its cursor.")
+class LeadEdge:
+    cursor: str = described("Pass it as `after` to continue after this lead.")
+    node: Lead = described("The lead.")
+
+
+@strawberry.type(description="Where a page stands in the whole list.")
+class PageInfo:
+    has_next_page: bool = described("Whether leads follow this page.")
+    has_previous_page: bool = described("Whether leads come before this page.")
+    start_cursor: str | None = described("The cursor of the first lead of the page.")
+    end_cursor: str | None = described("The cursor of the last lead of the page.")
+
+
+@strawberry.type(description="A page of leads, ordered by number.")
+class LeadConnection:
+    edges: list[LeadEdge] = described("The leads of the page with their cursors.")
+    nodes: list[Lead] = described("The leads of the page.")
+    page_info: PageInfo = described("Where the page stands in the whole list.")
+    page: strawberry.Private[LeadPage]
+
+    @classmethod
+    def of(cls, page: LeadPage) -> "LeadConnection":
+        """The connection for a page of lead rows."""
+        nodes = [Lead.of(row) for row in page.leads]
+        edges = [LeadEdge(cursor=encode_cursor(lead.row.number), node=lead) for lead in nodes]
+        return cls(
+            edges=edges,
+            nodes=nodes,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            page=page,
+        )
+
+    @strawberry.field(description="How many leads match, over all pages.")
+    async def total_count(self, info: Info) -> int:
+        async with info.context.database.reader() as session:
+            return await self.page.total_count(session)

@@ -1,0 +1,59 @@
+"""The one place the GraphQL schema is assembled."""
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from app.graphql.auth import AuthenticationGate, AuthMutation, AuthQuery
+from app.graphql.leads.mutations import LeadMutation
+from app.graphql.leads.queries import LeadQuery
+from app.graphql.lists import ListsQuery
+from app.graphql.media import RequestErrorStatus
+
+INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+@strawberry.type(description="Everything that can be read.")
+class Query(LeadQuery, ListsQuery, AuthQuery):
+    pass
+
+
+@strawberry.type(description="Everything that can be changed.")
+class Mutation(LeadMutation, AuthMutation):
+    pass
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """A resolver's own failure (not a validation error, nor one we raised on purpose)."""
+    original = error.original_error
+    return (
+        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    )
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Hides unexpected failures (no traceback, no SQL) behind one message and code."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message="Unexpected error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": INTERNAL_ERROR}
+        return masked
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(auto_camel_case=True),
+    # Factories, not instances: one shared extension instance would mix up concurrent requests.
+    extensions=[
+        lambda: MaskUnexpectedErrors(),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        RequestErrorStatus,
+        AuthenticationGate,
+    ],
+)
