@@ -1,0 +1,152 @@
+"""Fixtures: a fresh demo database per test, the app over it with a settable clock, a GraphQL
+client, and a counter of SQL statements."""
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from app.db import Database
+from app.main import create_app
+from app.settings import Settings
+from tests.databases import DEMO_NOW, Template
+
+
+@dataclass
+class Clock:
+    """A clock that tests set."""
+
+    now: datetime = DEMO_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
+    built = Template(tmp_path_factory.mktemp("databases"))
+    yield built
+    built.remove()
+
+
+@pytest.fixture
+def database_url(template: Template) -> Iterator[str]:
+    with template.copy() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: Clock) -> AsyncIterator[Starlette]:
+    application = create_app(settings, clock=clock)
+    yield application
+    await application.state.database.dispose()
+
+
+@pytest.fixture
+async def database(app: Starlette) -> Database:
+    database: Database = app.state.database
+    return database
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session for domain tests; each test commits or rolls back as it needs."""
+    async with database.writer() as opened:
+        yield opened
+
+
+@dataclass
+class StatementCounter:
+    """Counts the SQL statements the app sends while `counting` is on."""
+
+    statements: list[str] = field(default_factory=list)
+    counting: bool = False
+
+    def record(self, *args: Any) -> None:
+        if self.counting:
+            self.statements.append(args[2])
+
+
+@pytest.fixture
+def statements(database: Database) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+    engines = {database.read_engine.sync_engine, database.write_engine.sync_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", counter.record)
+    yield counter
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", counter.record)
+
+
+class GraphQLClient:
+    """Posts GraphQL to the app in process, signed in as the demo administrator by default."""
+
+    def __init__(self, http: httpx2.AsyncClient, token: str | None) -> None:
+        self.http = http
+        self.token = token
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        anonymous: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> httpx2.Response:
+        sent = dict(headers or {})
+        bearer = token or (None if anonymous else self.token)
+        if bearer is not None:
+            sent["authorization"] = f"Bearer {bearer}"
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+        )
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, **options: Any
+    ) -> dict[str, Any]:
+        """The response body of a query that must succeed at the HTTP level."""
+        response = await self.post(query, variables, **options)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """The `data` of a query that must answer without errors."""
+        body = await self(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest.fixture
+async def http(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx2.AsyncClient, template: Template) -> GraphQLClient:
+    return GraphQLClient(http, template.token)
+
+
+@pytest.fixture(scope="session")
+def repository_root() -> Path:
+    return Path(__file__).resolve().parent.parent

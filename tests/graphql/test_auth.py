@@ -1,0 +1,71 @@
+"""Signing in and out, and the gate in front of everything else."""
+
+from typing import Any
+
+from tests.conftest import GraphQLClient
+
+LOGIN = """
+mutation ($username: String!, $password: String!) {
+  login(username: $username, password: $password) {
+    token expiresAt user { username } errors { field code message }
+  }
+}
+"""
+
+
+async def test_login_returns_a_token_that_opens_the_api(gql: GraphQLClient) -> None:
+    body = await gql(LOGIN, {"username": "mariosmtest", "password": "demo"}, anonymous=True)
+    login = body["data"]["login"]
+    assert login["errors"] == []
+    assert login["user"] == {"username": "mariosmtest"}
+    assert login["expiresAt"] == "2026-11-26T00:00:00+00:00"
+    me = await gql("{ me { username personName } }", token=login["token"])
+    assert me == {"data": {"me": {"username": "mariosmtest", "personName": "Marios Test"}}}
+
+
+async def test_wrong_credentials_give_one_vague_error(gql: GraphQLClient) -> None:
+    for username, password in (("mariosmtest", "wrong"), ("nobody", "demo")):
+        body = await gql(LOGIN, {"username": username, "password": password}, anonymous=True)
+        assert body["data"]["login"] == {
+            "token": None,
+            "expiresAt": None,
+            "user": None,
+            "errors": [
+                {
+                    "field": None,
+                    "code": "INVALID",
+                    "message": "The username or the password is wrong.",
+                }
+            ],
+        }
+
+
+async def test_without_a_token_every_operation_is_unauthenticated(gql: GraphQLClient) -> None:
+    for query in (
+        "{ me { username } }",
+        '{ lead(ref: {number: "19"}) { number } }',
+        "{ leads { totalCount } }",
+        'mutation { cancelLead(ref: {number: "5"}) { errors { code } } }',
+    ):
+        body: dict[str, Any] = await gql(query, anonymous=True)
+        assert body["data"] is None
+        assert [error["extensions"]["code"] for error in body["errors"]] == ["UNAUTHENTICATED"]
+
+
+async def test_an_unknown_token_is_unauthenticated(gql: GraphQLClient) -> None:
+    body = await gql("{ me { username } }", token="not-a-token")
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+
+
+async def test_introspection_is_open_in_development(gql: GraphQLClient) -> None:
+    body = await gql("{ __schema { queryType { name } } }", anonymous=True)
+    assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+async def test_logout_revokes_the_token(gql: GraphQLClient) -> None:
+    body = await gql(LOGIN, {"username": "mariosmtest", "password": "demo"}, anonymous=True)
+    token = body["data"]["login"]["token"]
+    assert await gql("mutation { logout }", token=token) == {"data": {"logout": True}}
+    after = await gql("{ me { username } }", token=token)
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
