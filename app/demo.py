@@ -302,7 +302,9 @@ async def _contacts(session: AsyncSession, catalog: _Catalog) -> None:
             catalog.add(
                 session,
                 f"account {key}",
-                AccountsReceivable(number=account_number, name=account_name, owner_id=contact.id),
+                AccountsReceivable(
+                    number=account_number, name=account_name or "", owner_id=contact.id
+                ),
             )
     catalog["marios"].title = "Mr"
     catalog.add(
@@ -508,7 +510,7 @@ async def _seed_lead(
         start,
         add_period(start, value, unit),
         completed,
-        account=catalog.rows.get(f"account {spec.contact}") if spec.account else None,
+        account=catalog[f"account {spec.contact}"] if spec.account else None,
         importance=Importance.IMPORTANCE1,
         priority=spec.priority,
         **values,

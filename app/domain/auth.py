@@ -4,10 +4,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -58,7 +59,9 @@ async def log_in(
     session: AsyncSession, username: str, password: str, now: datetime, lifetime: timedelta
 ) -> Session:
     """A new token for the user whose credentials these are; one vague error otherwise."""
-    user = await session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    user = await session.scalar(
+        select(User).where(func.lower(col(User.username)) == username.lower())
+    )
     if user is None:
         _password_matches(_DECOY_HASH, password)
     if user is None or not _password_matches(user.password_hash, password):
@@ -81,7 +84,7 @@ async def authenticate(session: AsyncSession, token: str, now: datetime) -> User
         select(User)
         .join(AccessToken, col(AccessToken.user_id) == col(User.id))
         .where(
-            AccessToken.token_hash == _token_hash(token),
+            col(AccessToken.token_hash) == _token_hash(token),
             col(AccessToken.revoked_at).is_(None),
             col(AccessToken.expires_at) > now,
         )
@@ -90,7 +93,7 @@ async def authenticate(session: AsyncSession, token: str, now: datetime) -> User
 
 async def log_out(session: AsyncSession, token: str, now: datetime) -> bool:
     """Revoke a token; whether it was live."""
-    result = await session.execute(
+    result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
         update(AccessToken)
         .where(
             col(AccessToken.token_hash) == _token_hash(token),

@@ -25,14 +25,14 @@ SEQUENCES = {series: Sequence(series.value) for series in NumberSeries}
 
 async def next_number(session: AsyncSession, series: NumberSeries) -> int:
     """The next number of `series`, never handed out before."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         value = await session.scalar(select(SEQUENCES[series].next_value()))
     else:
         value = await session.scalar(
             update(Counter)
             .where(col(Counter.name) == series.value)
             .values(value=Counter.value + 1)
-            .returning(Counter.value)
+            .returning(col(Counter.value))
         )
     if value is None:
         raise LookupError(f"the number series {series.value} is missing; run the migrations")
@@ -41,7 +41,7 @@ async def next_number(session: AsyncSession, series: NumberSeries) -> int:
 
 async def advance_past(session: AsyncSession, series: NumberSeries, used: int) -> None:
     """Make sure `series` hands out numbers above `used` (after loading numbered records)."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             text(f"SELECT setval(:name, GREATEST(:used, (SELECT last_value FROM {series.value})))"),
             {"name": series.value, "used": used},

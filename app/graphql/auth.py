@@ -14,7 +14,7 @@ from app.domain.errors import DomainError
 from app.graphql.catalog import User
 from app.graphql.context import Context, Info
 from app.graphql.errors import UserError, unauthenticated, user_errors
-from app.graphql.records import from_row
+from app.graphql.records import from_row, mutation, resolved
 
 PUBLIC_FIELDS = frozenset({"login", "__typename"})
 
@@ -31,7 +31,7 @@ class LoginPayload:
 
 @strawberry.type
 class AuthQuery:
-    @strawberry.field(description="The signed-in user.")
+    @resolved(description="The signed-in user.")
     def me(self, info: Info) -> User:
         assert info.context.user is not None
         return from_row(User, info.context.user)
@@ -39,7 +39,7 @@ class AuthQuery:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(description="Sign in; the only operation that needs no token.")
+    @mutation(description="Sign in; the only operation that needs no token.")
     async def login(
         self,
         info: Info,
@@ -62,7 +62,7 @@ class AuthMutation:
             errors=[],
         )
 
-    @strawberry.mutation(description="Revoke the token this request is sent with.")
+    @mutation(description="Revoke the token this request is sent with.")
     async def logout(self, info: Info) -> bool:
         context = info.context
         assert context.token is not None

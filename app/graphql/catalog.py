@@ -5,7 +5,7 @@ import strawberry
 from app.domain import models
 from app.domain.enums import LifeCycleState, ProductClassification
 from app.graphql.context import Info
-from app.graphql.records import described, load_one
+from app.graphql.records import described, load_one, resolved
 
 ID = "The record's opaque identifier."
 NAME = "The record's name."
@@ -29,7 +29,7 @@ class Unit:
     description: str | None = described(DESCRIPTION)
     row: strawberry.Private[models.Unit]
 
-    @strawberry.field(description="The group the unit belongs to.")
+    @resolved(description="The group the unit belongs to.")
     async def group(self, info: Info) -> Group | None:
         return await load_one(Group, info.context.loaders.group, self.row.group_id)
 
@@ -42,7 +42,7 @@ class User:
     email: str | None = described("The user's email address.")
     row: strawberry.Private[models.User]
 
-    @strawberry.field(description="The unit the user acts for.")
+    @resolved(description="The unit the user acts for.")
     async def unit(self, info: Info) -> Unit | None:
         return await load_one(Unit, info.context.loaders.unit, self.row.unit_id)
 
@@ -83,29 +83,29 @@ class LeadType:
     async def _status(self, info: Info, status_id: str) -> LeadStatus | None:
         return await load_one(LeadStatus, info.context.loaders.status, status_id)
 
-    @strawberry.field(description="The category a new lead of this type gets by default.")
+    @resolved(description="The category a new lead of this type gets by default.")
     async def default_category(self, info: Info) -> LeadCategory | None:
         return await load_one(
             LeadCategory, info.context.loaders.category, self.row.default_category_id
         )
 
-    @strawberry.field(description="The status a new lead gets by default.")
+    @resolved(description="The status a new lead gets by default.")
     async def create_status(self, info: Info) -> LeadStatus | None:
         return await self._status(info, self.row.create_status_id)
 
-    @strawberry.field(description="The status `startLeadProgress` uses by default.")
+    @resolved(description="The status `startLeadProgress` uses by default.")
     async def start_status(self, info: Info) -> LeadStatus | None:
         return await self._status(info, self.row.start_status_id)
 
-    @strawberry.field(description="The status `winLead` uses by default.")
+    @resolved(description="The status `winLead` uses by default.")
     async def win_status(self, info: Info) -> LeadStatus | None:
         return await self._status(info, self.row.win_status_id)
 
-    @strawberry.field(description="The status `loseLead` uses by default.")
+    @resolved(description="The status `loseLead` uses by default.")
     async def lose_status(self, info: Info) -> LeadStatus | None:
         return await self._status(info, self.row.lose_status_id)
 
-    @strawberry.field(description="The status `cancelLead` uses by default.")
+    @resolved(description="The status `cancelLead` uses by default.")
     async def cancel_status(self, info: Info) -> LeadStatus | None:
         return await self._status(info, self.row.cancel_status_id)
 
@@ -170,19 +170,19 @@ class Product:
     description: str | None = described(DESCRIPTION)
     row: strawberry.Private[models.Product]
 
-    @strawberry.field(description="The product's type.")
+    @resolved(description="The product's type.")
     async def product_type(self, info: Info) -> ProductType | None:
         return await load_one(
             ProductType, info.context.loaders.product_type, self.row.product_type_id
         )
 
-    @strawberry.field(description="The product's family.")
+    @resolved(description="The product's family.")
     async def product_family(self, info: Info) -> ProductFamily | None:
         return await load_one(
             ProductFamily, info.context.loaders.product_family, self.row.product_family_id
         )
 
-    @strawberry.field(description="The product's brand.")
+    @resolved(description="The product's brand.")
     async def product_brand(self, info: Info) -> ProductBrand | None:
         return await load_one(
             ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id

@@ -6,7 +6,7 @@ from app.domain import models
 from app.domain.enums import AccountsReceivableState, ContactLifeCycleState, ContactType, Gender
 from app.graphql.catalog import ID
 from app.graphql.context import Info
-from app.graphql.records import described, load_one
+from app.graphql.records import described, load_one, resolved
 
 
 @strawberry.type(description="A day of the year, with the year when it is known.")
@@ -47,7 +47,7 @@ class ContactInformation:
     phone: str | None = described("The contact's phone number.")
     row: strawberry.Private[models.Contact]
 
-    @strawberry.field(description="Identity documents, birth date and other demographics.")
+    @resolved(description="Identity documents, birth date and other demographics.")
     def demographics(self) -> Demographics:
         row = self.row
         return Demographics(
@@ -74,7 +74,7 @@ class AccountsReceivable:
     life_cycle_state: AccountsReceivableState = described("Whether the account is active.")
     row: strawberry.Private[models.AccountsReceivable]
 
-    @strawberry.field(description="The contact who owns the account.")
+    @resolved(description="The contact who owns the account.")
     async def account_owner(self, info: Info) -> ContactInformation | None:
         return await load_one(ContactInformation, info.context.loaders.contact, self.row.owner_id)
 
@@ -87,7 +87,7 @@ class _Correspondence:
     subject: str | None = described("What it is about.")
     row: strawberry.Private[models.Communication | models.Notification]
 
-    @strawberry.field(description="The contact it concerns.")
+    @resolved(description="The contact it concerns.")
     async def contact_information(self, info: Info) -> ContactInformation | None:
         return await load_one(ContactInformation, info.context.loaders.contact, self.row.contact_id)
 

@@ -62,9 +62,7 @@ class GraphQLApp(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
-    async def run(  # type: ignore[override]
-        self, request: Any, context: Any = UNSET, root_value: Any = UNSET
-    ) -> Any:
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         response = await super().run(request, context, root_value)
         if (
             isinstance(response, Response)

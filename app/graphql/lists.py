@@ -10,7 +10,7 @@ from app.domain.models import Entity
 from app.graphql import catalog
 from app.graphql.contacts import ContactInformation
 from app.graphql.context import Info
-from app.graphql.records import from_row
+from app.graphql.records import from_row, resolved
 
 T = TypeVar("T")
 
@@ -23,43 +23,43 @@ async def _all(info: Info, cls: type[T], model: type[Entity], order_by: str = "n
 
 @strawberry.type
 class ListsQuery:
-    @strawberry.field(description="Every lead type.")
+    @resolved(description="Every lead type.")
     async def lead_types(self, info: Info) -> list[catalog.LeadType]:
         return await _all(info, catalog.LeadType, models.LeadType)
 
-    @strawberry.field(description="Every lead status, with the life cycle state it belongs to.")
+    @resolved(description="Every lead status, with the life cycle state it belongs to.")
     async def lead_statuses(self, info: Info) -> list[catalog.LeadStatus]:
         return await _all(info, catalog.LeadStatus, models.LeadStatus)
 
-    @strawberry.field(description="Every lead category.")
+    @resolved(description="Every lead category.")
     async def lead_categories(self, info: Info) -> list[catalog.LeadCategory]:
         return await _all(info, catalog.LeadCategory, models.LeadCategory)
 
-    @strawberry.field(description="Every lost reason.")
+    @resolved(description="Every lost reason.")
     async def lost_reasons(self, info: Info) -> list[catalog.LostReason]:
         return await _all(info, catalog.LostReason, models.LostReason)
 
-    @strawberry.field(description="Every competitor.")
+    @resolved(description="Every competitor.")
     async def competitors(self, info: Info) -> list[catalog.Competitor]:
         return await _all(info, catalog.Competitor, models.Competitor)
 
-    @strawberry.field(description="Every product.")
+    @resolved(description="Every product.")
     async def products(self, info: Info) -> list[catalog.Product]:
         return await _all(info, catalog.Product, models.Product, order_by="code")
 
-    @strawberry.field(description="Every user.")
+    @resolved(description="Every user.")
     async def users(self, info: Info) -> list[catalog.User]:
         return await _all(info, catalog.User, models.User, order_by="username")
 
-    @strawberry.field(description="Every group.")
+    @resolved(description="Every group.")
     async def groups(self, info: Info) -> list[catalog.Group]:
         return await _all(info, catalog.Group, models.Group)
 
-    @strawberry.field(description="Every unit.")
+    @resolved(description="Every unit.")
     async def units(self, info: Info) -> list[catalog.Unit]:
         return await _all(info, catalog.Unit, models.Unit)
 
-    @strawberry.field(
+    @resolved(
         description="Contacts whose names, id number or passport number contain the search "
         "text (at most 50)."
     )

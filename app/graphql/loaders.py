@@ -42,7 +42,7 @@ class SetItemsByLeadIdLoader(DataLoader[str, list[LeadItem]], Generic[LeadItem])
     def __init__(self, reader: SessionFactory, model: type[LeadItem]) -> None:
         super().__init__()
         self.reader = reader
-        self.model = model
+        self.model: type[LeadItem] = model
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[list[LeadItem]]:
         items: dict[str, list[LeadItem]] = defaultdict(list)

@@ -1,5 +1,6 @@
 """Building GraphQL objects from table rows: plain attributes, copied once."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
 import strawberry
@@ -7,12 +8,28 @@ import strawberry
 from app.domain.models import Entity
 
 T = TypeVar("T")
+Resolver = TypeVar("Resolver", bound=Callable[..., Any])
 R = TypeVar("R", bound=Entity, covariant=True)
 
 
 def described(description: str) -> Any:
     """A plain field with its description."""
     return strawberry.field(description=description)
+
+
+def resolved(description: str) -> Callable[[Resolver], Resolver]:
+    """A field computed by the decorated resolver, with its description.
+
+    Typed, unlike `strawberry.field(description=...)`, so that resolvers keep their types.
+    """
+    decorator: Callable[[Resolver], Resolver] = strawberry.field(description=description)
+    return decorator
+
+
+def mutation(description: str) -> Callable[[Resolver], Resolver]:
+    """A mutation field made by the decorated resolver, with its description."""
+    decorator: Callable[[Resolver], Resolver] = strawberry.mutation(description=description)
+    return decorator
 
 
 def from_row(cls: type[T], row: Entity) -> T:
@@ -38,7 +55,7 @@ def maybe_from_row(cls: type[T], row: Entity | None) -> T | None:
 
 
 class _Loader(Protocol[R]):
-    async def load(self, key: str) -> R | None: ...
+    def load(self, key: str) -> Awaitable[R | None]: ...
 
 
 async def load_one(cls: type[T], loader: _Loader[R], key: str | None) -> T | None:

@@ -1,6 +1,7 @@
 """References: `@oneOf` inputs that name one record by id or by a natural key."""
 
 import dataclasses
+from typing import Any
 
 import strawberry
 
@@ -19,23 +20,23 @@ class _Reference:
         raise ValueError("a @oneOf reference without a value")
 
 
-def _id() -> strawberry.ID | None:
+def _id() -> Any:
     return strawberry.field(description="The record's opaque identifier.")
 
 
-def _name() -> str | None:
+def _name() -> Any:
     return strawberry.field(description="The record's name.")
 
 
-def _alternative_code() -> str | None:
+def _alternative_code() -> Any:
     return strawberry.field(description="The record's alternative code.")
 
 
-def _code() -> str | None:
+def _code() -> Any:
     return strawberry.field(description="The record's code.")
 
 
-def _number() -> str | None:
+def _number() -> Any:
     return strawberry.field(description="The record's number.")
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -540,7 +540,9 @@ class _Validator:
         for model in (LeadUser, LeadCompetitor, LeadProduct):
             rows.extend(
                 (
-                    await self.session.scalars(select(model).where(model.lead_id == self.lead.id))
+                    await self.session.scalars(
+                        select(model).where(col(model.lead_id) == self.lead.id)
+                    )
                 ).all()
             )
         return rows
@@ -590,7 +592,7 @@ class _Validator:
                     f"The {label} is not one of the {classification} the set holds.",
                 )
                 continue
-            members = {
+            members: dict[str, Entity] = {
                 getattr(row_, f"{level}_id"): row_
                 for row_ in existing
                 if isinstance(row_, LeadProduct) and row_.product_set is product_set
@@ -645,7 +647,7 @@ class _Validator:
 async def _save_plan(session: AsyncSession, lead_id: str, plan: _Plan) -> None:
     """Write what the plan adds around the lead row: its contact's account and its sets."""
     for model, row_id in plan.removed:
-        await session.execute(delete(model).where(model.id == row_id))
+        await session.execute(delete(model).where(col(model.id) == row_id))
     for row in plan.set_rows:
         row.lead_id = lead_id
         session.add(row)
@@ -711,12 +713,12 @@ async def _conditional_write(
     statement = (
         update(Lead)
         .where(col(Lead.id) == lead.id)
-        .where(Lead.life_cycle_state.in_(states))
+        .where(col(Lead.life_cycle_state).in_(states))
         .values(**values, version=Lead.version + 1)
     )
     if expected_version is not None:
         statement = statement.where(col(Lead.version) == expected_version)
-    result = await session.execute(statement)
+    result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
     if result.rowcount == 1:
         return
     await session.refresh(lead)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 
@@ -211,7 +211,9 @@ class ProductItemRef:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             if value is not None:
-                return commands.ProductItemRef(level=field.name, ref=value.to_ref())
+                return commands.ProductItemRef(
+                    level=cast(commands.ProductLevel, field.name), ref=value.to_ref()
+                )
         raise ValueError("a @oneOf product item without a value")
 
 
@@ -362,11 +364,12 @@ def _create_annotation(field: LeadField) -> tuple[Any, Any]:
 
 
 def _update_annotation(field: LeadField) -> tuple[Any, Any]:
+    maybe: Any = strawberry.Maybe
     if field.clearable:
-        return strawberry.Maybe[field.update_type | None], strawberry.field(
+        return maybe[field.update_type | None], strawberry.field(
             description=f"{field.description} Null clears it."
         )
-    return strawberry.Maybe[field.update_type], strawberry.field(description=field.description)
+    return maybe[field.update_type], strawberry.field(description=field.description)
 
 
 _MANDATORY_ON_CREATE = frozenset(

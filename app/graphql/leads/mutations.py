@@ -20,6 +20,7 @@ from app.graphql.leads.inputs import (
     lead_changes,
 )
 from app.graphql.leads.types import Lead
+from app.graphql.records import mutation
 from app.graphql.refs import LeadRef, LeadStatusRef, LostReasonRef
 
 
@@ -56,13 +57,11 @@ async def _run(info: Info, work: Work) -> LeadPayload:
 
 @strawberry.type
 class LeadMutation:
-    @strawberry.mutation(description="Create a lead (the seeds' `create`).")
+    @mutation(description="Create a lead (the seeds' `create`).")
     async def create_lead(
         self,
         info: Info,
-        input: Annotated[
-            CreateLeadInput, strawberry.argument(description="The new lead.")
-        ],
+        input: Annotated[CreateLeadInput, strawberry.argument(description="The new lead.")],
     ) -> LeadPayload:
         changes = lead_changes(input)
         context = info.context
@@ -71,14 +70,12 @@ class LeadMutation:
             lambda session: service.create_lead(session, changes, context.actor, context.now),
         )
 
-    @strawberry.mutation(description="Change a lead that is not WON or LOST (the seeds' `update`).")
+    @mutation(description="Change a lead that is not WON or LOST (the seeds' `update`).")
     async def update_lead(
         self,
         info: Info,
         ref: RefArgument,
-        input: Annotated[
-            UpdateLeadInput, strawberry.argument(description="The changes.")
-        ],
+        input: Annotated[UpdateLeadInput, strawberry.argument(description="The changes.")],
         expected_version: VersionArgument = None,
     ) -> LeadPayload:
         changes = lead_changes(input)
@@ -90,7 +87,7 @@ class LeadMutation:
             ),
         )
 
-    @strawberry.mutation(description="Move a PENDING lead to IN_PROGRESS.")
+    @mutation(description="Move a PENDING lead to IN_PROGRESS.")
     async def start_lead_progress(
         self,
         info: Info,
@@ -111,7 +108,7 @@ class LeadMutation:
             ),
         )
 
-    @strawberry.mutation(description="Mark an IN_PROGRESS lead WON.")
+    @mutation(description="Mark an IN_PROGRESS lead WON.")
     async def win_lead(
         self,
         info: Info,
@@ -140,7 +137,7 @@ class LeadMutation:
             ),
         )
 
-    @strawberry.mutation(description="Mark an open lead LOST, for a reason.")
+    @mutation(description="Mark an open lead LOST, for a reason.")
     async def lose_lead(
         self,
         info: Info,
@@ -165,7 +162,7 @@ class LeadMutation:
             ),
         )
 
-    @strawberry.mutation(description="Cancel an open lead.")
+    @mutation(description="Cancel an open lead.")
     async def cancel_lead(
         self,
         info: Info,

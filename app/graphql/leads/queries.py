@@ -11,6 +11,7 @@ from app.domain.leads.queries import DEFAULT_PAGE_SIZE, LeadView, PageRequest
 from app.graphql.context import Info
 from app.graphql.errors import query_error
 from app.graphql.leads.types import Lead, LeadConnection
+from app.graphql.records import resolved
 from app.graphql.refs import (
     AccountsReceivableRef,
     ContactRef,
@@ -130,7 +131,7 @@ class LeadQuery:
         "Open leads (PENDING or IN_PROGRESS) whose expected completion date has passed.",
     )
 
-    @strawberry.field(description="One lead; null when the reference matches none.")
+    @resolved(description="One lead; null when the reference matches none.")
     async def lead(
         self,
         info: Info,
@@ -143,7 +144,7 @@ class LeadQuery:
             raise query_error(error) from None
         return None if row is None else Lead.of(row)
 
-    @strawberry.field(
+    @resolved(
         description="Open leads whose expected completion date falls between now and now plus "
         "the period."
     )

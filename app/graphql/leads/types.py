@@ -36,7 +36,7 @@ from app.graphql.contacts import (
     Notification,
 )
 from app.graphql.context import Info
-from app.graphql.records import described, from_row, load_one
+from app.graphql.records import described, from_row, load_one, resolved
 
 SOURCE_TYPE = "The kind of source."
 
@@ -76,7 +76,7 @@ class CommunicationSource:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
 
-    @strawberry.field(description="The communication.")
+    @resolved(description="The communication.")
     async def communication(self, info: Info) -> Communication | None:
         return await load_one(
             Communication, info.context.loaders.communication, self.row.source_communication_id
@@ -88,7 +88,7 @@ class NotificationSource:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
 
-    @strawberry.field(description="The notification.")
+    @resolved(description="The notification.")
     async def notification(self, info: Info) -> Notification | None:
         return await load_one(
             Notification, info.context.loaders.notification, self.row.source_notification_id
@@ -100,7 +100,7 @@ class EmployeeRecommendation:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
 
-    @strawberry.field(description="The user who recommended it.")
+    @resolved(description="The user who recommended it.")
     async def user(self, info: Info) -> User | None:
         return await load_one(User, info.context.loaders.user, self.row.source_user_id)
 
@@ -110,7 +110,7 @@ class ContactRecommendation:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
 
-    @strawberry.field(description="The contact who recommended it.")
+    @resolved(description="The contact who recommended it.")
     async def contact(self, info: Info) -> ContactInformation | None:
         return await load_one(
             ContactInformation, info.context.loaders.contact, self.row.source_contact_id
@@ -151,11 +151,11 @@ def lead_source(row: models.Lead) -> LeadSource:
 class AssignedTo:
     row: strawberry.Private[models.Lead]
 
-    @strawberry.field(description="The user working the lead.")
+    @resolved(description="The user working the lead.")
     async def user(self, info: Info) -> User | None:
         return await load_one(User, info.context.loaders.user, self.row.assigned_user_id)
 
-    @strawberry.field(description="The unit working the lead.")
+    @resolved(description="The unit working the lead.")
     async def unit(self, info: Info) -> Unit | None:
         return await load_one(Unit, info.context.loaders.unit, self.row.assigned_unit_id)
 
@@ -166,19 +166,19 @@ class LogInformation:
     updated_date: datetime = described("When the lead was last changed.")
     row: strawberry.Private[models.Lead]
 
-    @strawberry.field(description="The user who created the lead.")
+    @resolved(description="The user who created the lead.")
     async def created_by_user(self, info: Info) -> User | None:
         return await load_one(User, info.context.loaders.user, self.row.created_by_user_id)
 
-    @strawberry.field(description="The unit the creator acted for.")
+    @resolved(description="The unit the creator acted for.")
     async def created_by_unit(self, info: Info) -> Unit | None:
         return await load_one(Unit, info.context.loaders.unit, self.row.created_by_unit_id)
 
-    @strawberry.field(description="The user who last changed the lead.")
+    @resolved(description="The user who last changed the lead.")
     async def updated_by_user(self, info: Info) -> User | None:
         return await load_one(User, info.context.loaders.user, self.row.updated_by_user_id)
 
-    @strawberry.field(description="The unit the last changer acted for.")
+    @resolved(description="The unit the last changer acted for.")
     async def updated_by_unit(self, info: Info) -> Unit | None:
         return await load_one(Unit, info.context.loaders.unit, self.row.updated_by_unit_id)
 
@@ -188,7 +188,7 @@ class UsersSetItem:
     id: strawberry.ID = described("The set item's identifier.")
     row: strawberry.Private[models.LeadUser]
 
-    @strawberry.field(description="The user.")
+    @resolved(description="The user.")
     async def user(self, info: Info) -> User | None:
         return await load_one(User, info.context.loaders.user, self.row.user_id)
 
@@ -198,7 +198,7 @@ class CompetitorsSetItem:
     id: strawberry.ID = described("The set item's identifier.")
     row: strawberry.Private[models.LeadCompetitor]
 
-    @strawberry.field(description="The competitor.")
+    @resolved(description="The competitor.")
     async def competitor(self, info: Info) -> Competitor | None:
         return await load_one(Competitor, info.context.loaders.competitor, self.row.competitor_id)
 
@@ -210,23 +210,23 @@ class ProductsSetItem:
     id: strawberry.ID = described("The set item's identifier.")
     row: strawberry.Private[models.LeadProduct]
 
-    @strawberry.field(description="The product, when the item is one product.")
+    @resolved(description="The product, when the item is one product.")
     async def product(self, info: Info) -> Product | None:
         return await load_one(Product, info.context.loaders.product, self.row.product_id)
 
-    @strawberry.field(description="The product type, when the item is a whole type.")
+    @resolved(description="The product type, when the item is a whole type.")
     async def product_type(self, info: Info) -> ProductType | None:
         return await load_one(
             ProductType, info.context.loaders.product_type, self.row.product_type_id
         )
 
-    @strawberry.field(description="The product family, when the item is a whole family.")
+    @resolved(description="The product family, when the item is a whole family.")
     async def product_family(self, info: Info) -> ProductFamily | None:
         return await load_one(
             ProductFamily, info.context.loaders.product_family, self.row.product_family_id
         )
 
-    @strawberry.field(description="The product brand, when the item is a whole brand.")
+    @resolved(description="The product brand, when the item is a whole brand.")
     async def product_brand(self, info: Info) -> ProductBrand | None:
         return await load_one(
             ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id
@@ -282,19 +282,19 @@ class Lead:
             return self.row.actual_completion_date or self.row.updated_at
         return info.context.now
 
-    @strawberry.field(description="The lead's status.")
+    @resolved(description="The lead's status.")
     async def status(self, info: Info) -> LeadStatus | None:
         return await load_one(LeadStatus, info.context.loaders.status, self.row.status_id)
 
-    @strawberry.field(description="The lead's type.")
+    @resolved(description="The lead's type.")
     async def type(self, info: Info) -> LeadType | None:
         return await load_one(LeadType, info.context.loaders.lead_type, self.row.type_id)
 
-    @strawberry.field(description="The lead's category.")
+    @resolved(description="The lead's category.")
     async def category(self, info: Info) -> LeadCategory | None:
         return await load_one(LeadCategory, info.context.loaders.category, self.row.category_id)
 
-    @strawberry.field(description="The contact the lead is with.")
+    @resolved(description="The contact the lead is with.")
     async def contact_information(self, info: Info) -> ContactInformation:
         contact = await load_one(
             ContactInformation, info.context.loaders.contact, self.row.contact_id
@@ -302,7 +302,7 @@ class Lead:
         assert contact is not None
         return contact
 
-    @strawberry.field(description="The accounts receivable the lead is billed to.")
+    @resolved(description="The accounts receivable the lead is billed to.")
     async def accounts_receivable(self, info: Info) -> AccountsReceivable | None:
         return await load_one(
             AccountsReceivable,
@@ -310,29 +310,29 @@ class Lead:
             self.row.accounts_receivable_id,
         )
 
-    @strawberry.field(description="Where the lead came from.")
+    @resolved(description="Where the lead came from.")
     def lead_source(self) -> LeadSource:
         return lead_source(self.row)
 
-    @strawberry.field(description="Who the lead is assigned to.")
+    @resolved(description="Who the lead is assigned to.")
     def assigned_to(self) -> AssignedTo:
         return AssignedTo(row=self.row)
 
-    @strawberry.field(description="The group that owns the lead.")
+    @resolved(description="The group that owns the lead.")
     async def owned_by_group(self, info: Info) -> Group | None:
         return await load_one(Group, info.context.loaders.group, self.row.owned_by_group_id)
 
-    @strawberry.field(description="Who may see the lead.")
+    @resolved(description="Who may see the lead.")
     async def privacy_level(self, info: Info) -> PrivacyLevel | None:
         return await load_one(
             PrivacyLevel, info.context.loaders.privacy_level, self.row.privacy_level_id
         )
 
-    @strawberry.field(description="The user who owns the lead.")
+    @resolved(description="The user who owns the lead.")
     async def lead_owner(self, info: Info) -> User | None:
         return await load_one(User, info.context.loaders.user, self.row.lead_owner_id)
 
-    @strawberry.field(description="The subscription package the lead is about.")
+    @resolved(description="The subscription package the lead is about.")
     async def subscription_package(self, info: Info) -> SubscriptionPackage | None:
         return await load_one(
             SubscriptionPackage,
@@ -340,15 +340,15 @@ class Lead:
             self.row.subscription_package_id,
         )
 
-    @strawberry.field(description="Why the lead was lost.")
+    @resolved(description="Why the lead was lost.")
     async def lost_reason(self, info: Info) -> LostReason | None:
         return await load_one(LostReason, info.context.loaders.lost_reason, self.row.lost_reason_id)
 
-    @strawberry.field(description="The time estimated to complete the lead, from its start date.")
+    @resolved(description="The time estimated to complete the lead, from its start date.")
     def estimated_completion_time(self) -> TimePeriod:
         return TimePeriod(value=self.row.estimated_value, unit=self.row.estimated_unit)
 
-    @strawberry.field(
+    @resolved(
         description="From now (or, once completed, from the completion date) to the expected "
         "completion date, while that is ahead; null otherwise."
     )
@@ -356,7 +356,7 @@ class Lead:
         reference = self._reference_time(info)
         return TimePeriod.of(time_to_completion(reference, self.row.expected_completion_date))
 
-    @strawberry.field(
+    @resolved(
         description="From the expected completion date to now (or, once completed, to the "
         "completion date), once it has passed; null otherwise."
     )
@@ -364,12 +364,12 @@ class Lead:
         reference = self._reference_time(info)
         return TimePeriod.of(time_overdue(reference, self.row.expected_completion_date))
 
-    @strawberry.field(description="The users in the lead's team.")
+    @resolved(description="The users in the lead's team.")
     async def users_set(self, info: Info) -> list[UsersSetItem]:
         items = await info.context.loaders.lead_users.load(self.row.id)
         return [from_row(UsersSetItem, item) for item in items]
 
-    @strawberry.field(description="The competitors chasing the lead.")
+    @resolved(description="The competitors chasing the lead.")
     async def competitors_set(self, info: Info) -> list[CompetitorsSetItem]:
         items = await info.context.loaders.lead_competitors.load(self.row.id)
         return [from_row(CompetitorsSetItem, item) for item in items]
@@ -380,21 +380,19 @@ class Lead:
             from_row(ProductsSetItem, item) for item in items if item.product_set is product_set
         ]
 
-    @strawberry.field(description="The services the lead is about.")
+    @resolved(description="The services the lead is about.")
     async def services_set(self, info: Info) -> list[ProductsSetItem]:
         return await self._products(info, ProductSet.SERVICES)
 
-    @strawberry.field(description="The physical goods the lead is about.")
+    @resolved(description="The physical goods the lead is about.")
     async def physical_goods_set(self, info: Info) -> list[ProductsSetItem]:
         return await self._products(info, ProductSet.PHYSICAL_GOODS)
 
-    @strawberry.field(
-        description="The products, product types, families and brands the lead is about."
-    )
+    @resolved(description="The products, product types, families and brands the lead is about.")
     async def products_set(self, info: Info) -> list[ProductsSetItem]:
         return await self._products(info, ProductSet.PRODUCTS)
 
-    @strawberry.field(description="Who created and last changed the lead, and when.")
+    @resolved(description="Who created and last changed the lead, and when.")
     def log_information(self) -> LogInformation:
         return LogInformation(
             created_date=self.row.created_at, updated_date=self.row.updated_at, row=self.row
@@ -439,7 +437,7 @@ class LeadConnection:
             page=page,
         )
 
-    @strawberry.field(description="How many leads match, over all pages.")
+    @resolved(description="How many leads match, over all pages.")
     async def total_count(self, info: Info) -> int:
         async with info.context.database.reader() as session:
             return await self.page.total_count(session)
