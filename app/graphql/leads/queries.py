@@ -60,7 +60,8 @@ FilterArgument = Annotated[
     LeadFilter | None, strawberry.argument(description="Conditions the leads must meet.")
 ]
 FirstArgument = Annotated[
-    int, strawberry.argument(description="How many leads to return, at most 100.")
+    int | None,
+    strawberry.argument(description="How many leads to return, at most 100 (default 20)."),
 ]
 AfterArgument = Annotated[
     str | None,
@@ -76,7 +77,7 @@ async def _page(
     info: Info,
     view: LeadView,
     lead_filter: LeadFilter | None,
-    first: int,
+    first: int | None,
     after: str | None,
     offset: int | None,
 ) -> LeadConnection:
@@ -87,7 +88,11 @@ async def _page(
                 session,
                 view,
                 domain_filter,
-                PageRequest(first=first, after=after, offset=offset),
+                PageRequest(
+                    first=DEFAULT_PAGE_SIZE if first is None else first,
+                    after=after,
+                    offset=offset,
+                ),
                 info.context.now,
             )
     except DomainError as error:
