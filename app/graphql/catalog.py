@@ -13,20 +13,21 @@ ALTERNATIVE_CODE = "The record's alternative code."
 DESCRIPTION = "A description for people."
 
 
-@strawberry.type(description="A group of units; it can own leads.")
-class Group:
+@strawberry.type(description="A record named by name or alternative code.")
+class _NamedRecord:
     id: strawberry.ID = described(ID)
     name: str = described(NAME)
     alternative_code: str | None = described(ALTERNATIVE_CODE)
     description: str | None = described(DESCRIPTION)
+
+
+@strawberry.type(description="A group of units; it can own leads.")
+class Group(_NamedRecord):
+    pass
 
 
 @strawberry.type(description="A unit of the organisation; users act for one.")
-class Unit:
-    id: strawberry.ID = described(ID)
-    name: str = described(NAME)
-    alternative_code: str | None = described(ALTERNATIVE_CODE)
-    description: str | None = described(DESCRIPTION)
+class Unit(_NamedRecord):
     row: strawberry.Private[models.Unit]
 
     @resolved(description="The group the unit belongs to.")
@@ -48,11 +49,7 @@ class User:
 
 
 @strawberry.type(description="A configured lead status; it places a lead in one life cycle state.")
-class LeadStatus:
-    id: strawberry.ID = described(ID)
-    name: str = described(NAME)
-    alternative_code: str | None = described(ALTERNATIVE_CODE)
-    description: str | None = described(DESCRIPTION)
+class LeadStatus(_NamedRecord):
     life_cycle_state: LifeCycleState = described("The life cycle state this status belongs to.")
 
 
@@ -65,11 +62,7 @@ class LeadCategory:
 
 
 @strawberry.type(description="A kind of lead, with the defaults its actions use.")
-class LeadType:
-    id: strawberry.ID = described(ID)
-    name: str = described(NAME)
-    alternative_code: str | None = described(ALTERNATIVE_CODE)
-    description: str | None = described(DESCRIPTION)
+class LeadType(_NamedRecord):
     email_on_create: bool = described(
         "Whether an email goes to the contact when a lead is created (contactEmail is then "
         "required)."
@@ -111,19 +104,13 @@ class LeadType:
 
 
 @strawberry.type(description="Why a lead was lost.")
-class LostReason:
-    id: strawberry.ID = described(ID)
-    name: str = described(NAME)
-    alternative_code: str | None = described(ALTERNATIVE_CODE)
-    description: str | None = described(DESCRIPTION)
+class LostReason(_NamedRecord):
+    pass
 
 
 @strawberry.type(description="Who may see a lead, as a level.")
-class PrivacyLevel:
-    id: strawberry.ID = described(ID)
-    name: str = described(NAME)
-    alternative_code: str | None = described(ALTERNATIVE_CODE)
-    description: str | None = described(DESCRIPTION)
+class PrivacyLevel(_NamedRecord):
+    pass
 
 
 @strawberry.type(description="Someone else chasing the same sale.")
@@ -135,11 +122,7 @@ class Competitor:
 
 
 @strawberry.type(description="A type of product: a kind of service or of physical good.")
-class ProductType:
-    id: strawberry.ID = described(ID)
-    name: str = described(NAME)
-    alternative_code: str | None = described(ALTERNATIVE_CODE)
-    description: str | None = described(DESCRIPTION)
+class ProductType(_NamedRecord):
     classification: ProductClassification = described("Services or physical goods.")
     service_type: str | None = described("For services: how they are billed (e.g. TERMED).")
     physical_good_type: str | None = described("For physical goods: e.g. TRACEABLE.")
@@ -190,8 +173,5 @@ class Product:
 
 
 @strawberry.type(description="A subscription package a lead may be about.")
-class SubscriptionPackage:
-    id: strawberry.ID = described(ID)
-    name: str = described(NAME)
-    alternative_code: str | None = described(ALTERNATIVE_CODE)
-    description: str | None = described(DESCRIPTION)
+class SubscriptionPackage(_NamedRecord):
+    pass

@@ -5,7 +5,7 @@ from pathlib import Path
 from starlette.staticfiles import StaticFiles
 
 _ASSETS_DIR = Path(__file__).with_name("graphiql")
-_STATIC_DIR = _ASSETS_DIR / "static"
+_STATIC_DIR = _ASSETS_DIR / "vendor"
 
 GRAPHIQL_HTML: str = (_ASSETS_DIR / "index.html").read_text(encoding="utf-8")
 """The GraphiQL page for ``GET /graphql``; it loads its assets from ``/graphql/static/``."""

@@ -1,6 +1,6 @@
 """The lists a frontend needs for its forms."""
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -15,49 +15,45 @@ from app.graphql.records import from_row, resolved
 T = TypeVar("T")
 
 
-async def _all(info: Info, cls: type[T], model: type[Entity], order_by: str = "name") -> list[T]:
-    async with info.context.database.reader() as session:
-        rows = await all_records(session, model, order_by)
-    return [from_row(cls, row) for row in rows]
+def _every(cls: type[T], model: type[Entity], description: str, order_by: str = "name") -> Any:
+    """A field listing every record of a catalog table."""
+
+    async def resolve(info: Info) -> list[T]:
+        async with info.context.database.reader() as session:
+            rows = await all_records(session, model, order_by)
+        return [from_row(cls, row) for row in rows]
+
+    list_of: Any = list
+    return strawberry.field(resolver=resolve, description=description, graphql_type=list_of[cls])
 
 
 @strawberry.type
 class ListsQuery:
-    @resolved(description="Every lead type.")
-    async def lead_types(self, info: Info) -> list[catalog.LeadType]:
-        return await _all(info, catalog.LeadType, models.LeadType)
-
-    @resolved(description="Every lead status, with the life cycle state it belongs to.")
-    async def lead_statuses(self, info: Info) -> list[catalog.LeadStatus]:
-        return await _all(info, catalog.LeadStatus, models.LeadStatus)
-
-    @resolved(description="Every lead category.")
-    async def lead_categories(self, info: Info) -> list[catalog.LeadCategory]:
-        return await _all(info, catalog.LeadCategory, models.LeadCategory)
-
-    @resolved(description="Every lost reason.")
-    async def lost_reasons(self, info: Info) -> list[catalog.LostReason]:
-        return await _all(info, catalog.LostReason, models.LostReason)
-
-    @resolved(description="Every competitor.")
-    async def competitors(self, info: Info) -> list[catalog.Competitor]:
-        return await _all(info, catalog.Competitor, models.Competitor)
-
-    @resolved(description="Every product.")
-    async def products(self, info: Info) -> list[catalog.Product]:
-        return await _all(info, catalog.Product, models.Product, order_by="code")
-
-    @resolved(description="Every user.")
-    async def users(self, info: Info) -> list[catalog.User]:
-        return await _all(info, catalog.User, models.User, order_by="username")
-
-    @resolved(description="Every group.")
-    async def groups(self, info: Info) -> list[catalog.Group]:
-        return await _all(info, catalog.Group, models.Group)
-
-    @resolved(description="Every unit.")
-    async def units(self, info: Info) -> list[catalog.Unit]:
-        return await _all(info, catalog.Unit, models.Unit)
+    lead_types: list[catalog.LeadType] = _every(
+        catalog.LeadType, models.LeadType, "Every lead type."
+    )
+    lead_statuses: list[catalog.LeadStatus] = _every(
+        catalog.LeadStatus,
+        models.LeadStatus,
+        "Every lead status, with the life cycle state it belongs to.",
+    )
+    lead_categories: list[catalog.LeadCategory] = _every(
+        catalog.LeadCategory, models.LeadCategory, "Every lead category."
+    )
+    lost_reasons: list[catalog.LostReason] = _every(
+        catalog.LostReason, models.LostReason, "Every lost reason."
+    )
+    competitors: list[catalog.Competitor] = _every(
+        catalog.Competitor, models.Competitor, "Every competitor."
+    )
+    products: list[catalog.Product] = _every(
+        catalog.Product, models.Product, "Every product.", order_by="code"
+    )
+    users: list[catalog.User] = _every(
+        catalog.User, models.User, "Every user.", order_by="username"
+    )
+    groups: list[catalog.Group] = _every(catalog.Group, models.Group, "Every group.")
+    units: list[catalog.Unit] = _every(catalog.Unit, models.Unit, "Every unit.")
 
     @resolved(
         description="Contacts whose names, id number or passport number contain the search "

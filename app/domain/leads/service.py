@@ -7,7 +7,7 @@ the caller names one, its version), so two clients racing on one lead can never 
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,7 +87,11 @@ _REFERENCES: dict[str, tuple[type[Entity], str, str]] = {
         "subscription_package_id",
     ),
 }
-_INPUT_PATHS = {"assigned_user": "input.assignedTo.user", "assigned_unit": "input.assignedTo.unit"}
+_INPUT_PATHS = {
+    "contact": "input.contactInformation",
+    "assigned_user": "input.assignedTo.user",
+    "assigned_unit": "input.assignedTo.unit",
+}
 _PLAIN_FIELDS = ("description", "contact_email", "contact_phone")
 _SOURCE_REFERENCES: dict[LeadSourceType, tuple[type[Entity], str, str, str]] = {
     LeadSourceType.COMMUNICATIONS: (
@@ -805,48 +809,46 @@ async def _target_status(
     return await _status_in_state(session, ref, defaults[action], target, "status", problems)
 
 
-async def _simple_transition(
-    session: AsyncSession,
-    ref: Ref,
-    action: Action,
-    status_ref: Ref | None,
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None,
-) -> Lead:
-    lead = await _load_for(session, ref, action, expected_version)
-    problems = Problems()
-    status = await _target_status(session, lead, action, status_ref, problems)
-    problems.raise_if_any()
-    return await _transition(session, lead, action, status, {}, actor, now, expected_version)
+class StatusTransition(Protocol):
+    """An action that needs nothing but, optionally, the status to land in."""
+
+    async def __call__(
+        self,
+        session: AsyncSession,
+        ref: Ref,
+        status: Ref | None,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Lead: ...
 
 
-async def start_lead_progress(
-    session: AsyncSession,
-    ref: Ref,
-    status: Ref | None,
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Lead:
-    """Move a PENDING lead to IN_PROGRESS (the lead type's start status unless one is named)."""
-    return await _simple_transition(
-        session, ref, Action.START_PROGRESS, status, actor, now, expected_version
-    )
+def _status_transition(action: Action, summary: str) -> StatusTransition:
+    async def act(
+        session: AsyncSession,
+        ref: Ref,
+        status: Ref | None,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Lead:
+        lead = await _load_for(session, ref, action, expected_version)
+        problems = Problems()
+        status_row = await _target_status(session, lead, action, status, problems)
+        problems.raise_if_any()
+        return await _transition(
+            session, lead, action, status_row, {}, actor, now, expected_version
+        )
+
+    act.__doc__ = summary
+    return act
 
 
-async def cancel_lead(
-    session: AsyncSession,
-    ref: Ref,
-    status: Ref | None,
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Lead:
-    """Cancel an open lead."""
-    return await _simple_transition(
-        session, ref, Action.CANCEL, status, actor, now, expected_version
-    )
+start_lead_progress = _status_transition(
+    Action.START_PROGRESS,
+    "Move a PENDING lead to IN_PROGRESS (the lead type's start status unless one is named).",
+)
+cancel_lead = _status_transition(Action.CANCEL, "Cancel an open lead.")
 
 
 async def lose_lead(

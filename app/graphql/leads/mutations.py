@@ -2,7 +2,7 @@
 reports refusals as `errors` (nothing written)."""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +55,31 @@ async def _run(info: Info, work: Work) -> LeadPayload:
     return LeadPayload(lead=Lead.of(row), errors=[])
 
 
+def _status_transition(act: service.StatusTransition, description: str) -> Any:
+    """A mutation for an action that takes only the lead, a status and a version."""
+
+    async def resolve(
+        info: Info,
+        ref: RefArgument,
+        status: StatusArgument = None,
+        expected_version: VersionArgument = None,
+    ) -> LeadPayload:
+        context = info.context
+        return await _run(
+            info,
+            lambda session: act(
+                session,
+                ref.to_ref(),
+                None if status is None else status.to_ref(),
+                context.actor,
+                context.now,
+                expected_version,
+            ),
+        )
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
 @strawberry.type
 class LeadMutation:
     @mutation(description="Create a lead (the seeds' `create`).")
@@ -87,26 +112,10 @@ class LeadMutation:
             ),
         )
 
-    @mutation(description="Move a PENDING lead to IN_PROGRESS.")
-    async def start_lead_progress(
-        self,
-        info: Info,
-        ref: RefArgument,
-        status: StatusArgument = None,
-        expected_version: VersionArgument = None,
-    ) -> LeadPayload:
-        context = info.context
-        return await _run(
-            info,
-            lambda session: service.start_lead_progress(
-                session,
-                ref.to_ref(),
-                None if status is None else status.to_ref(),
-                context.actor,
-                context.now,
-                expected_version,
-            ),
-        )
+    start_lead_progress: LeadPayload = _status_transition(
+        service.start_lead_progress, "Move a PENDING lead to IN_PROGRESS."
+    )
+    cancel_lead: LeadPayload = _status_transition(service.cancel_lead, "Cancel an open lead.")
 
     @mutation(description="Mark an IN_PROGRESS lead WON.")
     async def win_lead(
@@ -155,27 +164,6 @@ class LeadMutation:
                 session,
                 ref.to_ref(),
                 lost_reason.to_ref(),
-                None if status is None else status.to_ref(),
-                context.actor,
-                context.now,
-                expected_version,
-            ),
-        )
-
-    @mutation(description="Cancel an open lead.")
-    async def cancel_lead(
-        self,
-        info: Info,
-        ref: RefArgument,
-        status: StatusArgument = None,
-        expected_version: VersionArgument = None,
-    ) -> LeadPayload:
-        context = info.context
-        return await _run(
-            info,
-            lambda session: service.cancel_lead(
-                session,
-                ref.to_ref(),
                 None if status is None else status.to_ref(),
                 context.actor,
                 context.now,
