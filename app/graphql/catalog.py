@@ -1,5 +1,7 @@
 """The records around a lead that forms pick from: statuses, types, users, products..."""
 
+from typing import Any
+
 import strawberry
 
 from app.domain import models
@@ -61,6 +63,18 @@ class LeadCategory:
     description: str | None = described(DESCRIPTION)
 
 
+def _default_status(action: str, description: str) -> Any:
+    """A field of a lead type: the status an action uses when none is named."""
+
+    async def resolve(root: "LeadType", info: Info) -> LeadStatus:
+        status_id: str = getattr(root.row, f"{action}_status_id")
+        status = await load_one(LeadStatus, info.context.loaders.status, status_id)
+        assert status is not None
+        return status
+
+    return strawberry.field(resolver=resolve, description=f"{description} by default.")
+
+
 @strawberry.type(description="A kind of lead, with the defaults its actions use.")
 class LeadType(_NamedRecord):
     email_on_create: bool = described(
@@ -73,34 +87,17 @@ class LeadType(_NamedRecord):
     )
     row: strawberry.Private[models.LeadType]
 
-    async def _status(self, info: Info, status_id: str) -> LeadStatus | None:
-        return await load_one(LeadStatus, info.context.loaders.status, status_id)
-
     @resolved(description="The category a new lead of this type gets by default.")
     async def default_category(self, info: Info) -> LeadCategory | None:
         return await load_one(
             LeadCategory, info.context.loaders.category, self.row.default_category_id
         )
 
-    @resolved(description="The status a new lead gets by default.")
-    async def create_status(self, info: Info) -> LeadStatus | None:
-        return await self._status(info, self.row.create_status_id)
-
-    @resolved(description="The status `startLeadProgress` uses by default.")
-    async def start_status(self, info: Info) -> LeadStatus | None:
-        return await self._status(info, self.row.start_status_id)
-
-    @resolved(description="The status `winLead` uses by default.")
-    async def win_status(self, info: Info) -> LeadStatus | None:
-        return await self._status(info, self.row.win_status_id)
-
-    @resolved(description="The status `loseLead` uses by default.")
-    async def lose_status(self, info: Info) -> LeadStatus | None:
-        return await self._status(info, self.row.lose_status_id)
-
-    @resolved(description="The status `cancelLead` uses by default.")
-    async def cancel_status(self, info: Info) -> LeadStatus | None:
-        return await self._status(info, self.row.cancel_status_id)
+    create_status: LeadStatus = _default_status("create", "The status a new lead gets")
+    start_status: LeadStatus = _default_status("start", "The status `startLeadProgress` uses")
+    win_status: LeadStatus = _default_status("win", "The status `winLead` uses")
+    lose_status: LeadStatus = _default_status("lose", "The status `loseLead` uses")
+    cancel_status: LeadStatus = _default_status("cancel", "The status `cancelLead` uses")
 
 
 @strawberry.type(description="Why a lead was lost.")
