@@ -115,17 +115,6 @@ _SOURCE_REFERENCES: dict[LeadSourceType, tuple[type[Entity], str, str, str]] = {
     ),
 }
 _SOURCE_COLUMNS = ("source_name", *(columns[2] for columns in _SOURCE_REFERENCES.values()))
-_PRODUCT_LEVELS: dict[str, tuple[type[Entity], str]] = {
-    "product": (Product, "product"),
-    "product_type": (ProductType, "product type"),
-    "product_family": (ProductFamily, "product family"),
-    "product_brand": (ProductBrand, "product brand"),
-}
-_PRODUCT_SETS = {
-    "services": (ProductSet.SERVICES, ProductClassification.SERVICES),
-    "physical_goods": (ProductSet.PHYSICAL_GOODS, ProductClassification.PHYSICALGOODS),
-    "products": (ProductSet.PRODUCTS, None),
-}
 
 
 def _path(name: str) -> str:
@@ -433,6 +422,8 @@ class _Validator:
 
     async def accounts_receivable(self) -> None:
         choice = self.changes.accounts_receivable
+        if choice is None and self.lead is None:
+            choice = UNSET  # nothing to clear on a new lead: the same as not giving it
         contact_id = self.current("contact_id")
         if isinstance(choice, Unset):
             if self.lead is None and contact_id and self.plan.new_contact is None:
@@ -530,122 +521,128 @@ class _Validator:
 
     async def sets(self) -> None:
         existing = await self.existing_set_rows()
-        await self.simple_set("users", User, "user", LeadUser, "user_id", existing)
-        await self.simple_set(
-            "competitors", Competitor, "competitor", LeadCompetitor, "competitor_id", existing
-        )
-        for name in _PRODUCT_SETS:
-            await self.product_set(name, existing)
+        for name, kind in _SETS.items():
+            members = {
+                _set_key(row): row
+                for row in existing
+                if isinstance(row, kind.link)
+                and getattr(row, "product_set", None) is kind.product_set
+            }
+            changes: list[SetChange[Any]] = getattr(self.changes, name)
+            for index, change in enumerate(changes):
+                await self.change_set(kind, change, f"input.{camel(name)}[{index}]", members)
 
     async def existing_set_rows(self) -> list[Entity]:
         if self.lead is None:
             return []
         rows: list[Entity] = []
         for model in (LeadUser, LeadCompetitor, LeadProduct):
-            rows.extend(
-                (
-                    await self.session.scalars(
-                        select(model).where(col(model.lead_id) == self.lead.id)
-                    )
-                ).all()
-            )
+            statement = select(model).where(col(model.lead_id) == self.lead.id)
+            rows.extend((await self.session.scalars(statement)).all())
         return rows
 
-    async def simple_set(
+    async def change_set(
         self,
-        name: str,
-        model: type[Entity],
-        label: str,
-        link: type[Entity],
-        column: str,
-        existing: list[Entity],
+        kind: "_SetKind",
+        change: SetChange[Any],
+        item_path: str,
+        members: dict[tuple[str, str], Entity],
     ) -> None:
-        changes: list[SetChange[Ref]] = getattr(self.changes, name)
-        members = {getattr(row, column): row for row in existing if isinstance(row, link)}
-        for index, change in enumerate(changes):
-            item_path = f"input.{name}[{index}].{change.action}"
-            row = await find_one(self.session, model, change.item, item_path, label, self.problems)
-            if row is not None:
-                self.apply_set_change(
-                    change,
-                    row.id,
-                    members,
-                    item_path,
-                    lambda item_id: link(**{column: item_id}),
-                    label,
-                )
-
-    async def product_set(self, name: str, existing: list[Entity]) -> None:
-        product_set, classification = _PRODUCT_SETS[name]
-        changes: list[SetChange[ProductItemRef]] = getattr(self.changes, name)
-        for index, change in enumerate(changes):
-            level = change.item.level
-            model, label = _PRODUCT_LEVELS[level]
-            item_path = f"input.{_path(name).removeprefix('input.')}[{index}].{change.action}"
-            level_path = f"{item_path}.{_path(level).removeprefix('input.')}"
-            row = await find_one(
-                self.session, model, change.item.ref, level_path, label, self.problems
+        """Apply one add or remove to the set's members as this request leaves them."""
+        item = change.item
+        level = item.level if isinstance(item, ProductItemRef) else kind.level
+        ref = item.ref if isinstance(item, ProductItemRef) else item
+        model, label = _SET_ITEMS[level]
+        path = f"{item_path}.{change.action}"
+        if isinstance(item, ProductItemRef):
+            path = f"{path}.{camel(level)}"
+        row = await find_one(self.session, model, ref, path, label, self.problems)
+        if row is None:
+            return
+        if kind.classification is not None and not await self.fits(row, kind.classification):
+            self.problems.add(
+                ref.path(path),
+                ref.value,
+                ErrorCode.INVALID,
+                f"The {label} is not one of the {kind.classification} this set holds.",
             )
-            if row is None:
-                continue
-            if classification is not None and not await self.fits(row, classification, level):
+            return
+        key = (f"{level}_id", row.id)
+        if change.action == "add":
+            if key in members:
                 self.problems.add(
-                    change.item.ref.path(level_path),
-                    change.item.ref.value,
+                    ref.path(path),
+                    ref.value,
                     ErrorCode.INVALID,
-                    f"The {label} is not one of the {classification} the set holds.",
+                    f"The {label} is in the set already.",
                 )
-                continue
-            members: dict[str, Entity] = {
-                getattr(row_, f"{level}_id"): row_
-                for row_ in existing
-                if isinstance(row_, LeadProduct) and row_.product_set is product_set
-            }
-            self.apply_set_change(
-                change,
-                row.id,
-                members,
-                level_path,
-                lambda item_id, level=level: LeadProduct(
-                    product_set=product_set, **{f"{level}_id": item_id}
-                ),
-                label,
+                return
+            added = kind.link(**{key[0]: row.id})
+            if kind.product_set is not None:
+                added.product_set = kind.product_set
+            members[key] = added
+            self.plan.set_rows.append(added)
+            return
+        member = members.pop(key, None)
+        if member is None:
+            self.problems.add(
+                ref.path(path), ref.value, ErrorCode.NOT_FOUND, f"The {label} is not in the set."
             )
+        elif member in self.plan.set_rows:
+            self.plan.set_rows.remove(member)
+        else:
+            self.plan.removed.append((type(member), member.id))
 
-    async def fits(self, row: Entity, classification: ProductClassification, level: str) -> bool:
+    async def fits(self, row: Entity, classification: ProductClassification) -> bool:
+        """Whether a product or product type is of the classification a set holds."""
         if isinstance(row, Product):
             product_type = await self.session.get(ProductType, row.product_type_id)
             return product_type is not None and product_type.classification is classification
         if isinstance(row, ProductType):
             return row.classification is classification
-        return level in {"product", "product_type"}
+        return False
 
-    def apply_set_change(
-        self,
-        change: SetChange[Any],
-        item_id: str,
-        members: dict[str, Entity],
-        item_path: str,
-        make: Any,
-        label: str,
-    ) -> None:
-        if change.action == "add":
-            if item_id in members:
-                self.problems.add(
-                    item_path, item_id, ErrorCode.INVALID, f"The {label} is in the set already."
-                )
-                return
-            row = make(item_id)
-            members[item_id] = row
-            self.plan.set_rows.append(row)
-            return
-        member = members.pop(item_id, None)
-        if member is None:
-            self.problems.add(
-                item_path, item_id, ErrorCode.NOT_FOUND, f"The {label} is not in the set."
-            )
-            return
-        self.plan.removed.append((type(member), member.id))
+
+@dataclass(frozen=True)
+class _SetKind:
+    """One of the lead's sets: its link table, and what its items may be."""
+
+    link: type[Entity]
+    level: str = "product"
+    product_set: ProductSet | None = None
+    classification: ProductClassification | None = None
+
+
+_SETS = {
+    "users": _SetKind(LeadUser, level="user"),
+    "competitors": _SetKind(LeadCompetitor, level="competitor"),
+    "services": _SetKind(
+        LeadProduct, product_set=ProductSet.SERVICES, classification=ProductClassification.SERVICES
+    ),
+    "physical_goods": _SetKind(
+        LeadProduct,
+        product_set=ProductSet.PHYSICAL_GOODS,
+        classification=ProductClassification.PHYSICALGOODS,
+    ),
+    "products": _SetKind(LeadProduct, product_set=ProductSet.PRODUCTS),
+}
+_SET_ITEMS: dict[str, tuple[type[Entity], str]] = {
+    "user": (User, "user"),
+    "competitor": (Competitor, "competitor"),
+    "product": (Product, "product"),
+    "product_type": (ProductType, "product type"),
+    "product_family": (ProductFamily, "product family"),
+    "product_brand": (ProductBrand, "product brand"),
+}
+
+
+def _set_key(row: Entity) -> tuple[str, str]:
+    """What a set item names: its one filled reference column and the id in it."""
+    for column in (f"{level}_id" for level in _SET_ITEMS):
+        value = getattr(row, column, None)
+        if value is not None:
+            return column, value
+    raise ValueError(f"set item {row.id} names nothing")
 
 
 async def _save_plan(session: AsyncSession, lead_id: str, plan: _Plan) -> None:

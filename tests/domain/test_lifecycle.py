@@ -1,0 +1,502 @@
+"""The life cycle of a lead, driven through the real services on a fresh demo database.
+
+The expected table below is docs/domain.md's ("Life cycle"), written out here rather than read
+from the code under test.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.db import Database
+from app.domain.auth import Actor
+from app.domain.enums import ContactLifeCycleState, LifeCycleState
+from app.domain.errors import DomainError, ErrorCode
+from app.domain.identifiers import Ref
+from app.domain.leads.commands import AccountsReceivableChoice, LeadChanges
+from app.domain.leads.service import (
+    cancel_lead,
+    lose_lead,
+    start_lead_progress,
+    update_lead,
+    win_lead,
+)
+from app.domain.models import AccountsReceivable, Contact, Lead, LostReason
+from tests.databases import DEMO_NOW
+from tests.factories import (
+    actor,
+    committed_lead_row,
+    count,
+    existing_account,
+    existing_contact,
+    lead_by_number,
+    lead_in_state,
+    lead_ref,
+    lead_row,
+    new_account,
+    status_id,
+)
+
+PENDING = LifeCycleState.PENDING
+IN_PROGRESS = LifeCycleState.IN_PROGRESS
+WON = LifeCycleState.WON
+LOST = LifeCycleState.LOST
+CANCELLED = LifeCycleState.CANCELLED
+STATES = (PENDING, IN_PROGRESS, WON, LOST, CANCELLED)
+
+CREATED = DEMO_NOW - timedelta(days=3)
+NOW = DEMO_NOW
+COMPETITORS_REASON_ID = "D4CB03A3D05A457AAC0854FFFAB0D20E"
+
+# The lifecycle leads belong to John Ioannou, billed to his own ACR0000000011, so that winning
+# them needs no accounts receivable argument.
+JOHN = "774411"
+JOHNS_ACCOUNT = "ACR0000000011"
+KOKOS_ACCOUNT = "ACR0000000201"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An action as docs/domain.md describes it."""
+
+    allowed_from: frozenset[LifeCycleState]
+    target: LifeCycleState | None  # None: the state does not change
+    default_status: str | None  # the "New Customer" type's status for the target
+
+
+RULES: dict[str, Rule] = {
+    "update": Rule(frozenset({PENDING, IN_PROGRESS, CANCELLED}), None, None),
+    "start_progress": Rule(frozenset({PENDING}), IN_PROGRESS, "Learn"),
+    "win": Rule(frozenset({IN_PROGRESS}), WON, "Won"),
+    "lose": Rule(frozenset({PENDING, IN_PROGRESS}), LOST, "Lost"),
+    "cancel": Rule(frozenset({PENDING, IN_PROGRESS}), CANCELLED, "Cancelled"),
+}
+PAIRS = [
+    pytest.param(action, state, id=f"{action}-from-{state}") for action in RULES for state in STATES
+]
+# One state each action is allowed from.
+ALLOWED_FROM = {
+    "update": PENDING,
+    "start_progress": PENDING,
+    "win": IN_PROGRESS,
+    "lose": IN_PROGRESS,
+    "cancel": PENDING,
+}
+
+
+async def perform(
+    session: AsyncSession,
+    action: str,
+    lead: Lead,
+    who: Actor,
+    *,
+    status: Ref | None = None,
+    expected_version: int | None = None,
+) -> Lead:
+    """Run `action` on `lead` at NOW (an update changes the description only)."""
+    ref = lead_ref(lead)
+    if action == "update":
+        changes = LeadChanges(description="Called back")
+        return await update_lead(session, ref, changes, who, NOW, expected_version)
+    if action == "start_progress":
+        return await start_lead_progress(session, ref, status, who, NOW, expected_version)
+    if action == "win":
+        return await win_lead(session, ref, None, status, who, NOW, expected_version)
+    if action == "lose":
+        reason = Ref("name", "Competitors")
+        return await lose_lead(session, ref, reason, status, who, NOW, expected_version)
+    assert action == "cancel"
+    return await cancel_lead(session, ref, status, who, NOW, expected_version)
+
+
+async def johns_lead(session: AsyncSession, state: LifeCycleState) -> Lead:
+    """A committed lead of John's in `state`, made at CREATED."""
+    lead = await lead_in_state(
+        session,
+        state,
+        now=CREATED,
+        contact=existing_contact(JOHN),
+        accounts_receivable=existing_account(JOHNS_ACCOUNT),
+    )
+    await session.commit()
+    return lead
+
+
+async def assert_unchanged(
+    session: AsyncSession, database: Database, lead_id: str, before: dict[str, Any]
+) -> None:
+    """The lead's row is as it was, in the refused session's transaction and after rollback."""
+    assert await lead_row(session, lead_id) == before
+    await session.rollback()
+    assert await committed_lead_row(database, lead_id) == before
+
+
+def only_problem(error: pytest.ExceptionInfo[DomainError]) -> tuple[Any, ...]:
+    """The (field, value, code) of a refusal's one problem."""
+    assert len(error.value.problems) == 1, error.value.problems
+    problem = error.value.problems[0]
+    return problem.field, problem.value, problem.code
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("action", "state"), PAIRS)
+async def test_every_action_from_every_state_follows_the_table(
+    session: AsyncSession, database: Database, action: str, state: LifeCycleState
+) -> None:
+    lead = await johns_lead(session, state)
+    before = await lead_row(session, lead.id)
+    rule = RULES[action]
+    updater = await actor(session, "mariosmtest", unit="U")
+
+    if state not in rule.allowed_from:
+        with pytest.raises(DomainError) as refused:
+            await perform(session, action, lead, updater)
+        assert only_problem(refused) == ("ref", str(lead.number), ErrorCode.INVALID_TRANSITION)
+        await assert_unchanged(session, database, lead.id, before)
+        return
+
+    done = await perform(session, action, lead, updater)
+    await session.commit()
+
+    expected = {
+        **before,
+        "version": before["version"] + 1,
+        "updated_at": NOW,
+        "updated_by_user_id": updater.user_id,
+        "updated_by_unit_id": updater.unit_id,
+    }
+    if rule.target is None:
+        expected["description"] = "Called back"
+    else:
+        assert rule.default_status is not None
+        expected["life_cycle_state"] = rule.target
+        expected["status_id"] = await status_id(session, rule.default_status)
+        if rule.target in {WON, LOST, CANCELLED}:
+            expected["actual_completion_date"] = NOW
+        if rule.target is LOST:
+            expected["lost_reason_id"] = COMPETITORS_REASON_ID
+    assert await committed_lead_row(database, lead.id) == expected
+    assert done.life_cycle_state is (rule.target or state)
+    assert done.version == before["version"] + 1
+
+
+# --- statuses named by an update ----------------------------------------------------------
+
+# The status moves an update may make, by the lead's state (the seeds' update example moves a
+# PENDING lead to "Won"); an update of a WON or LOST lead is refused whatever it names.
+UPDATE_MOVES: dict[LifeCycleState, frozenset[LifeCycleState]] = {
+    PENDING: frozenset({PENDING, IN_PROGRESS, WON, LOST, CANCELLED}),
+    IN_PROGRESS: frozenset({IN_PROGRESS, WON, LOST, CANCELLED}),
+    CANCELLED: frozenset({CANCELLED}),
+}
+STATUS_OF = {
+    PENDING: "Reach",
+    IN_PROGRESS: "Interest",
+    WON: "Won",
+    LOST: "Lost",
+    CANCELLED: "Cancelled",
+}
+MOVES = [
+    pytest.param(current, target, id=f"{current}-to-{STATUS_OF[target]}")
+    for current in UPDATE_MOVES
+    for target in STATES
+]
+
+
+@pytest.mark.parametrize(("current", "target"), MOVES)
+async def test_every_status_move_by_update_follows_the_rule(
+    session: AsyncSession,
+    database: Database,
+    current: LifeCycleState,
+    target: LifeCycleState,
+) -> None:
+    lead = await johns_lead(session, current)
+    before = await lead_row(session, lead.id)
+    status = STATUS_OF[target]
+    changes = LeadChanges(status=Ref("name", status))
+
+    if target not in UPDATE_MOVES[current]:
+        with pytest.raises(DomainError) as refused:
+            await update_lead(session, lead_ref(lead), changes, await actor(session), NOW)
+        assert only_problem(refused) == (
+            "input.status.name",
+            status,
+            ErrorCode.INVALID_TRANSITION,
+        )
+        await assert_unchanged(session, database, lead.id, before)
+        return
+
+    if target is LOST:
+        changes = LeadChanges(status=Ref("name", status), lost_reason=Ref("name", "Price"))
+    who = await actor(session)
+    await update_lead(session, lead_ref(lead), changes, who, NOW)
+    await session.commit()
+
+    expected = {
+        **before,
+        "version": before["version"] + 1,
+        "updated_at": NOW,
+        "updated_by_user_id": who.user_id,
+        "updated_by_unit_id": who.unit_id,
+        "life_cycle_state": target,
+        "status_id": await status_id(session, status),
+    }
+    if target in {WON, LOST, CANCELLED} and current is not CANCELLED:
+        expected["actual_completion_date"] = NOW  # a lead already CANCELLED keeps its stamp
+    if target is LOST:
+        expected["lost_reason_id"] = await reason_id(session, "Price")
+    assert await committed_lead_row(database, lead.id) == expected
+
+
+async def reason_id(session: AsyncSession, name: str) -> str:
+    reason = await session.scalar(select(LostReason).where(col(LostReason.name) == name))
+    assert reason is not None
+    return reason.id
+
+
+# --- statuses named by an action ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "status"),
+    [
+        pytest.param("start_progress", PENDING, "Reach", id="start-with-a-pending-status"),
+        pytest.param("start_progress", PENDING, "Won", id="start-with-a-won-status"),
+        pytest.param("win", IN_PROGRESS, "Learn", id="win-with-an-in-progress-status"),
+        pytest.param("win", IN_PROGRESS, "Lost", id="win-with-a-lost-status"),
+        pytest.param("lose", PENDING, "Cancelled", id="lose-with-a-cancelled-status"),
+        pytest.param("lose", IN_PROGRESS, "Won", id="lose-with-a-won-status"),
+        pytest.param("cancel", PENDING, "Reach", id="cancel-with-a-pending-status"),
+        pytest.param("cancel", IN_PROGRESS, "Lost", id="cancel-with-a-lost-status"),
+    ],
+)
+async def test_a_status_named_by_an_action_must_belong_to_its_target_state(
+    session: AsyncSession, database: Database, action: str, state: LifeCycleState, status: str
+) -> None:
+    lead = await johns_lead(session, state)
+    before = await lead_row(session, lead.id)
+
+    with pytest.raises(DomainError) as refused:
+        await perform(session, action, lead, await actor(session), status=Ref("name", status))
+
+    assert only_problem(refused) == ("status.name", status, ErrorCode.INVALID)
+    await assert_unchanged(session, database, lead.id, before)
+
+
+async def test_start_progress_takes_a_named_in_progress_status_instead_of_the_default(
+    session: AsyncSession,
+) -> None:
+    lead = await johns_lead(session, PENDING)
+
+    started = await perform(
+        session, "start_progress", lead, await actor(session), status=Ref("alternative_code", "I")
+    )
+
+    assert started.life_cycle_state is IN_PROGRESS
+    assert started.status_id == "B738753EE56D01FC6CD964D14FBBCC7A"  # Interest
+
+
+async def test_an_unknown_status_named_by_an_action_is_not_found(
+    session: AsyncSession, database: Database
+) -> None:
+    lead = await johns_lead(session, PENDING)
+    before = await lead_row(session, lead.id)
+
+    with pytest.raises(DomainError) as refused:
+        await perform(session, "cancel", lead, await actor(session), status=Ref("name", "Gone"))
+
+    assert only_problem(refused) == ("status.name", "Gone", ErrorCode.NOT_FOUND)
+    await assert_unchanged(session, database, lead.id, before)
+
+
+# --- optimistic concurrency ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", list(RULES))
+async def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(
+    session: AsyncSession, database: Database, action: str
+) -> None:
+    lead = await johns_lead(session, ALLOWED_FROM[action])
+    seen_version = lead.version
+    who = await actor(session)
+    # Someone else changes the lead after our caller read it.
+    await update_lead(session, lead_ref(lead), LeadChanges(priority=1), who, CREATED)
+    await session.commit()
+    before = await lead_row(session, lead.id)
+    assert before["version"] == seen_version + 1
+
+    with pytest.raises(DomainError) as refused:
+        await perform(session, action, lead, who, expected_version=seen_version)
+
+    assert only_problem(refused) == ("expectedVersion", str(seen_version), ErrorCode.CONFLICT)
+    await assert_unchanged(session, database, lead.id, before)
+
+
+@pytest.mark.parametrize("action", list(RULES))
+async def test_the_current_expected_version_lets_the_action_through(
+    session: AsyncSession, action: str
+) -> None:
+    lead = await johns_lead(session, ALLOWED_FROM[action])
+    version = lead.version
+
+    done = await perform(session, action, lead, await actor(session), expected_version=version)
+
+    assert done.version == version + 1
+
+
+# --- win ----------------------------------------------------------------------------------
+
+
+async def test_win_refuses_an_existing_accounts_receivable_of_another_contact(
+    session: AsyncSession, database: Database
+) -> None:
+    lead = await johns_lead(session, IN_PROGRESS)
+    before = await lead_row(session, lead.id)
+
+    with pytest.raises(DomainError) as refused:
+        await win_lead(
+            session,
+            lead_ref(lead),
+            existing_account(KOKOS_ACCOUNT),
+            None,
+            await actor(session),
+            NOW,
+        )
+
+    assert only_problem(refused) == (
+        "accountsReceivable.existing.number",
+        KOKOS_ACCOUNT,
+        ErrorCode.INVALID,
+    )
+    await assert_unchanged(session, database, lead.id, before)
+
+
+async def test_win_refuses_an_unknown_existing_accounts_receivable(
+    session: AsyncSession, database: Database
+) -> None:
+    lead = await johns_lead(session, IN_PROGRESS)
+    before = await lead_row(session, lead.id)
+
+    with pytest.raises(DomainError) as refused:
+        await win_lead(
+            session, lead_ref(lead), existing_account("ACR9"), None, await actor(session), NOW
+        )
+
+    assert only_problem(refused) == (
+        "accountsReceivable.existing.number",
+        "ACR9",
+        ErrorCode.NOT_FOUND,
+    )
+    await assert_unchanged(session, database, lead.id, before)
+
+
+async def test_win_bills_an_existing_accounts_receivable_of_the_contact_named_by_name(
+    session: AsyncSession,
+) -> None:
+    # Demo lead 41 is IN_PROGRESS ("Learn") for Kokos Panagi.
+    lead = await lead_by_number(session, 41)
+    choice = AccountsReceivableChoice(existing=Ref("name", "ACR0000000201 Kokos Panagi"))
+
+    won = await win_lead(session, lead_ref(lead), choice, None, await actor(session), NOW)
+
+    account = await session.get(AccountsReceivable, won.accounts_receivable_id)
+    assert account is not None
+    assert (won.life_cycle_state, account.number) == (WON, KOKOS_ACCOUNT)
+
+
+async def test_win_with_a_new_accounts_receivable_opens_one_for_the_contact(
+    session: AsyncSession, database: Database
+) -> None:
+    # The factory's contact, Andreas Georgiou (112233), owns no accounts receivable.
+    lead = await lead_in_state(session, IN_PROGRESS, now=CREATED)
+    await session.commit()
+    accounts_before = await count(session, AccountsReceivable)
+
+    won = await win_lead(session, lead_ref(lead), new_account(), None, await actor(session), NOW)
+    await session.commit()
+
+    assert await count(session, AccountsReceivable) == accounts_before + 1
+    account = await session.get(AccountsReceivable, won.accounts_receivable_id)
+    assert account is not None
+    assert (account.number, account.name, account.owner_id, account.life_cycle_state) == (
+        "ACR0000001001",
+        "Andreas Georgiou",
+        lead.contact_id,
+        "ACTIVE",
+    )
+    async with database.reader() as fresh:
+        contact = await fresh.get(Contact, lead.contact_id)
+        assert contact is not None
+        assert contact.life_cycle_state is ContactLifeCycleState.FINANCIAL
+    row = await committed_lead_row(database, lead.id)
+    assert (row["life_cycle_state"], row["accounts_receivable_id"]) == (WON, account.id)
+    assert row["actual_completion_date"] == NOW
+
+
+async def test_win_with_a_named_new_accounts_receivable_uses_that_name(
+    session: AsyncSession,
+) -> None:
+    lead = await lead_in_state(session, IN_PROGRESS, now=CREATED)
+
+    won = await win_lead(
+        session, lead_ref(lead), new_account("Georgiou Ltd"), None, await actor(session), NOW
+    )
+
+    account = await session.get(AccountsReceivable, won.accounts_receivable_id)
+    assert account is not None
+    assert (account.name, account.owner_id) == ("Georgiou Ltd", lead.contact_id)
+
+
+async def test_win_without_an_accounts_receivable_is_required_when_the_lead_has_none(
+    session: AsyncSession, database: Database
+) -> None:
+    lead = await lead_in_state(session, IN_PROGRESS, now=CREATED)
+    await session.commit()
+    before = await lead_row(session, lead.id)
+    accounts_before = await count(session, AccountsReceivable)
+
+    with pytest.raises(DomainError) as refused:
+        await win_lead(session, lead_ref(lead), None, None, await actor(session), NOW)
+
+    assert only_problem(refused) == ("accountsReceivable", None, ErrorCode.REQUIRED)
+    await assert_unchanged(session, database, lead.id, before)
+    assert await count(session, AccountsReceivable) == accounts_before
+
+
+# --- lose ---------------------------------------------------------------------------------
+
+
+async def test_lose_needs_an_existing_lost_reason(
+    session: AsyncSession, database: Database
+) -> None:
+    lead = await johns_lead(session, IN_PROGRESS)
+    before = await lead_row(session, lead.id)
+
+    with pytest.raises(DomainError) as refused:
+        await lose_lead(
+            session, lead_ref(lead), Ref("name", "Weather"), None, await actor(session), NOW
+        )
+
+    assert only_problem(refused) == ("lostReason.name", "Weather", ErrorCode.NOT_FOUND)
+    await assert_unchanged(session, database, lead.id, before)
+
+
+async def test_lose_records_the_lost_reason_named_by_alternative_code(
+    session: AsyncSession,
+) -> None:
+    lead = await johns_lead(session, PENDING)
+
+    lost = await lose_lead(
+        session, lead_ref(lead), Ref("alternative_code", "P"), None, await actor(session), NOW
+    )
+
+    reason = await session.get(LostReason, lost.lost_reason_id)
+    assert reason is not None
+    assert (lost.life_cycle_state, reason.name) == (LOST, "Price")
