@@ -402,22 +402,22 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         extra={"contact_email": "kokos@crm.com"},
     ),
     48: _SeedLead(
-        "Won", "NC", "kokos", "2016-10-01T13:14:39", _MONTH1, completed="2016-11-01T13:17:00"
+        "Won", "NC", "kokos", "2016-11-01T13:14:39", _MONTH1, completed="2016-11-01T13:17:00"
     ),
-    49: _SeedLead(
+    33: _SeedLead(
         "Lost",
         "NC",
         "loukia",
-        "2016-07-04T13:06:30",
+        "2016-08-04T12:51:48",
         _MONTH1,
         source=(LeadSourceType.ADVERTISEMENT, "Radio"),
-        completed="2016-08-04T13:06:30",
+        completed="2016-08-04T13:06:27",
     ),
-    50: _SeedLead(
+    4: _SeedLead(
         "Cancelled",
         "NC",
         "joe",
-        "2016-01-24T17:29:21",
+        "2016-02-24T17:19:11",
         _MONTH1,
         source=(LeadSourceType.ADVERTISEMENT, "Radio"),
         completed="2016-11-01T12:43:13",

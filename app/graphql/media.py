@@ -21,19 +21,25 @@ class RequestErrorStatus(SchemaExtension):
     """A request that does not parse or validate gets HTTP 400 when the client accepts
     `application/graphql-response+json` (plain JSON clients keep 200, as the spec says)."""
 
-    def on_validate(self) -> Iterator[None]:
-        yield
-        self._mark_if_failed()
+    def on_operation(self) -> Iterator[None]:
+        self.refused = False
+        try:
+            yield
+        finally:
+            # The parser cache raises its syntax errors through this hook, hence `finally`.
+            self._mark()
 
-    def on_parse(self) -> Iterator[None]:
-        yield
-        self._mark_if_failed()
-
-    def _mark_if_failed(self) -> None:
+    def _mark(self) -> None:
+        # A document that failed to parse is never set; validation marks its own failure.
+        unparsed = self.execution_context.graphql_document is None
         context: Context = self.execution_context.context
         if (
-            self.execution_context.pre_execution_errors
+            (unparsed or self.refused)
             and isinstance(context.response, Response)
             and prefers_graphql_response(context.request)
         ):
             context.response.status_code = 400
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self.refused = bool(self.execution_context.pre_execution_errors)

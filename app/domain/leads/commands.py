@@ -1,7 +1,7 @@
 """What a caller asks of the leads service, in the domain's own terms.
 
 Every field of `LeadChanges` defaults to `UNSET`: absent means keep (or, on create, take the
-default), None means clear.
+default), None means clear; None on a field of `NOT_CLEARABLE` is refused as REQUIRED.
 """
 
 from dataclasses import dataclass, field
@@ -111,7 +111,7 @@ class LeadChanges:
 
     contact: Given[ContactChoice] = UNSET
     type: Given[Ref] = UNSET
-    status: Given[Ref | None] = UNSET
+    status: Given[Ref] = UNSET
     category: Given[Ref | None] = UNSET
     accounts_receivable: Given[AccountsReceivableChoice | None] = UNSET
     lost_reason: Given[Ref | None] = UNSET
@@ -138,3 +138,13 @@ class LeadChanges:
     physical_goods: list[SetChange[ProductItemRef]] = field(default_factory=list)
     products: list[SetChange[ProductItemRef]] = field(default_factory=list)
     udf: dict[str, object] = field(default_factory=dict)
+
+
+# The fields a lead always has, and the sets (which change item by item): null cannot clear them.
+NOT_CLEARABLE = frozenset(
+    {
+        "contact", "type", "source", "importance", "priority", "status", "start_date",
+        "expected_completion_date", "estimated_completion_time",
+        "users", "competitors", "services", "physical_goods", "products",
+    }
+)  # fmt: skip

@@ -5,7 +5,7 @@ nothing is wrong. A write to an existing lead is one conditional UPDATE (on its 
 the caller names one, its version), so two clients racing on one lead can never both succeed.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ from app.domain.enums import (
 from app.domain.errors import DomainError, ErrorCode, Problems
 from app.domain.identifiers import Ref, camel, find_one, find_one_or_raise
 from app.domain.leads.commands import (
+    NOT_CLEARABLE,
     UNSET,
     AccountsReceivableChoice,
     LeadChanges,
@@ -181,6 +182,21 @@ class _Validator:
         self.now = now
         self.problems = Problems()
         self.plan = _Plan()
+        self.nulled: set[str] = set()
+
+    def refuse_nulls(self) -> None:
+        """Null cannot clear what a lead always has, nor a set: each is REQUIRED, and then
+        treated as not given so that the other checks still run."""
+        self.nulled = {name for name in NOT_CLEARABLE if getattr(self.changes, name) is None}
+        given: dict[str, Any] = {}
+        for name in sorted(self.nulled):
+            if name in _SETS:
+                self.required(name, f"{camel(name)} changes item by item; null cannot clear it.")
+                given[name] = []
+            else:
+                self.required(name, f"A lead needs its {camel(name)}; it cannot be cleared.")
+                given[name] = UNSET
+        self.changes = replace(self.changes, **given)
 
     def given(self, name: str) -> bool:
         return getattr(self.changes, name) is not UNSET
@@ -195,6 +211,7 @@ class _Validator:
         self.problems.add(_path(name), None, ErrorCode.REQUIRED, message)
 
     async def run(self) -> _Plan:
+        self.refuse_nulls()
         await self.contact()
         lead_type = await self.lead_type()
         await self.status(lead_type)
@@ -241,9 +258,6 @@ class _Validator:
 
     async def status(self, lead_type: LeadType | None) -> None:
         ref = self.changes.status
-        if ref is None:
-            self.required("status", "A lead always has a status; name another one instead.")
-            return
         if isinstance(ref, Unset):
             if self.lead is None and lead_type is not None:
                 await self.place_in(await self.session.get(LeadStatus, lead_type.create_status_id))
@@ -304,8 +318,8 @@ class _Validator:
         changes = self.changes
         for name in ("importance", "priority"):
             value = getattr(changes, name)
-            if value is None or (value is UNSET and self.lead is None):
-                self.required(name, f"A lead needs its {name}; it cannot be cleared.")
+            if value is UNSET and self.lead is None and name not in self.nulled:
+                self.required(name, f"A lead needs its {name}.")
             elif value is not UNSET:
                 self.plan.values[name] = value
         if isinstance(changes.priority, int) and changes.priority not in PRIORITIES:
@@ -699,6 +713,7 @@ async def create_lead(
     session.add(lead)
     await session.flush()
     await _save_plan(session, lead.id, plan)
+    await session.refresh(lead)  # the values as stored (a Decimal at its column's scale)
     return lead
 
 

@@ -16,7 +16,7 @@ import strawberry
 
 from app.domain.enums import ContactType, Gender, Importance, LeadSourceType, TimeUnit
 from app.domain.leads import commands
-from app.domain.leads.commands import UNSET, LeadChanges, SetChange
+from app.domain.leads.commands import NOT_CLEARABLE, UNSET, LeadChanges, SetChange
 from app.graphql.refs import (
     AccountsReceivableRef,
     CommunicationRef,
@@ -256,7 +256,6 @@ class LeadField:
     update_type: Any
     description: str
     domain_name: str | None = None
-    clearable: bool = True
     is_set: bool = False
 
 
@@ -265,7 +264,7 @@ def _plain(name: str, python_type: Any, description: str, **options: Any) -> Lea
 
 
 def _set(name: str, ref: Any, change: Any, description: str) -> LeadField:
-    return LeadField(name, list[ref], list[change], description, clearable=False, is_set=True)
+    return LeadField(name, list[ref], list[change], description, is_set=True)
 
 
 LEAD_FIELDS: tuple[LeadField, ...] = (
@@ -274,19 +273,17 @@ LEAD_FIELDS: tuple[LeadField, ...] = (
         ContactChoice,
         "The contact: an existing one or a new one.",
         domain_name="contact",
-        clearable=False,
     ),
-    _plain("type", LeadTypeRef, "The lead's type.", clearable=False),
-    _plain("source", LeadSourceInput, "Where the lead came from.", clearable=False),
-    _plain("importance", Importance, "How much the lead matters.", clearable=False),
-    _plain("priority", int, "The priority, 1 to 6.", clearable=False),
+    _plain("type", LeadTypeRef, "The lead's type."),
+    _plain("source", LeadSourceInput, "Where the lead came from."),
+    _plain("importance", Importance, "How much the lead matters."),
+    _plain("priority", int, "The priority, 1 to 6."),
     _plain(
         "status",
         LeadStatusRef,
         "The status; on create it defaults to the type's, on update it may only move within "
         "the lead's life cycle state, or close it as the seeds' update does (to WON with an "
         "accounts receivable, to LOST with a lost reason).",
-        clearable=False,
     ),
     _plain("category", LeadCategoryRef, "The category; defaults to the type's."),
     _plain(
@@ -312,19 +309,17 @@ LEAD_FIELDS: tuple[LeadField, ...] = (
     _plain("privacy_level", PrivacyLevelRef, "Who may see the lead."),
     _plain("lead_owner", UserRef, "The user who owns the lead."),
     _plain("subscription_package", SubscriptionPackageRef, "The subscription package."),
-    _plain("start_date", datetime, "When work starts; now when omitted.", clearable=False),
+    _plain("start_date", datetime, "When work starts; now when omitted."),
     _plain(
         "expected_completion_date",
         datetime,
         "When the lead should complete. Give it or `estimatedCompletionTime`, not both.",
-        clearable=False,
     ),
     _plain(
         "estimated_completion_time",
         TimePeriodInput,
         "How long the lead should take from its start date; the expected completion date "
         "is computed from it.",
-        clearable=False,
     ),
     _set("users", UserRef, UserSetChange, "The users in the lead's team."),
     _set("competitors", CompetitorRef, CompetitorSetChange, "The competitors chasing it."),
@@ -365,11 +360,10 @@ def _create_annotation(field: LeadField) -> tuple[Any, Any]:
 
 def _update_annotation(field: LeadField) -> tuple[Any, Any]:
     maybe: Any = strawberry.Maybe
-    if field.clearable:
-        return maybe[field.update_type | None], strawberry.field(
-            description=f"{field.description} Null clears it."
-        )
-    return maybe[field.update_type], strawberry.field(description=field.description)
+    cleared = (field.domain_name or field.name) not in NOT_CLEARABLE
+    effect = "clears it" if cleared else "is refused: it cannot be cleared"
+    description = f"{field.description} Null {effect}."
+    return maybe[field.update_type | None], strawberry.field(description=description)
 
 
 _MANDATORY_ON_CREATE = frozenset(
@@ -430,6 +424,7 @@ def lead_changes(source: CreateLeadInput | UpdateLeadInput) -> LeadChanges:
     )
     for field in fields:
         value = _given(getattr(source, field.name))
+        name = field.domain_name or field.name
         if value is UNSET:
             continue
         if field.name.startswith("udf_"):
@@ -437,9 +432,9 @@ def lead_changes(source: CreateLeadInput | UpdateLeadInput) -> LeadChanges:
         elif field.name == "assigned_to":
             values.update(_assignment(value))
         elif field.is_set:
-            values[field.name] = [_set_item(item) for item in value]
+            values[name] = None if value is None else [_set_item(item) for item in value]
         else:
-            values[field.domain_name or field.name] = None if value is None else _domain(value)
+            values[name] = None if value is None else _domain(value)
     return LeadChanges(**values, udf=udf)
 
 
