@@ -13,43 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain import enums, models
 from app.domain.auth import hash_password
-from app.domain.enums import (
-    ContactLifeCycleState,
-    ContactType,
-    Gender,
-    Importance,
-    LeadSourceType,
-    LifeCycleState,
-    ProductClassification,
-    ProductSet,
-    TimeUnit,
-)
-from app.domain.models import (
-    AccountsReceivable,
-    Communication,
-    Competitor,
-    Contact,
-    Entity,
-    Group,
-    Lead,
-    LeadCategory,
-    LeadCompetitor,
-    LeadProduct,
-    LeadStatus,
-    LeadType,
-    LeadUser,
-    LostReason,
-    Notification,
-    PrivacyLevel,
-    Product,
-    ProductBrand,
-    ProductFamily,
-    ProductType,
-    SubscriptionPackage,
-    Unit,
-    User,
-)
 from app.domain.numbering import NumberSeries, advance_past
 from app.domain.periods import add_period, period_between
 
@@ -66,12 +31,12 @@ def _at(text: str) -> datetime:
 class _Catalog:
     """The records created so far, by a short name, for wiring leads to them."""
 
-    rows: dict[str, Entity] = field(default_factory=dict)
+    rows: dict[str, models.Entity] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.rows[key]
 
-    def add(self, session: AsyncSession, key: str, row: Entity) -> Any:
+    def add(self, session: AsyncSession, key: str, row: models.Entity) -> Any:
         self.rows[key] = row
         session.add(row)
         return row
@@ -79,7 +44,7 @@ class _Catalog:
 
 async def has_leads(session: AsyncSession) -> bool:
     """Whether any lead exists (then the demo data is not loaded)."""
-    return bool(await session.scalar(select(func.count()).select_from(Lead)))
+    return bool(await session.scalar(select(func.count()).select_from(models.Lead)))
 
 
 async def load_demo_data(session: AsyncSession, now: datetime) -> bool:
@@ -105,18 +70,20 @@ async def load_demo_data(session: AsyncSession, now: datetime) -> bool:
 
 async def _organisation(session: AsyncSession, catalog: _Catalog, password_hash: str) -> None:
     main = catalog.add(
-        session, "MG", Group(name="Main Group", alternative_code="MG", description="Main Group")
+        session,
+        "MG",
+        models.Group(name="Main Group", alternative_code="MG", description="Main Group"),
     )
     catalog.add(
         session,
         "CSR",
-        Group(name="CSR Group", alternative_code="CSR", description="Customer service"),
+        models.Group(name="CSR Group", alternative_code="CSR", description="Customer service"),
     )
     await session.flush()
     admin_unit = catalog.add(
         session,
         "adminunit",
-        Unit(
+        models.Unit(
             name="Admin Unit",
             alternative_code="adminunit",
             description="admin unit",
@@ -126,7 +93,9 @@ async def _organisation(session: AsyncSession, catalog: _Catalog, password_hash:
     catalog.add(
         session,
         "U",
-        Unit(name="Main Unit", alternative_code="U", description="main unit", group_id=main.id),
+        models.Unit(
+            name="Main Unit", alternative_code="U", description="main unit", group_id=main.id
+        ),
     )
     await session.flush()
     users = (
@@ -137,7 +106,7 @@ async def _organisation(session: AsyncSession, catalog: _Catalog, password_hash:
         ("salesagent", "018CA08BC267612F6206D85011FFC5D1", "Sales Agent", None),
     )
     for username, user_id, person_name, email in users:
-        user = User(
+        user = models.User(
             username=username,
             person_name=person_name,
             email=email,
@@ -147,20 +116,20 @@ async def _organisation(session: AsyncSession, catalog: _Catalog, password_hash:
         if user_id is not None:
             user.id = user_id
         catalog.add(session, username, user)
-    catalog.add(session, "public", PrivacyLevel(name="Public", alternative_code="PUB"))
+    catalog.add(session, "public", models.PrivacyLevel(name="Public", alternative_code="PUB"))
 
 
 async def _lead_catalog(session: AsyncSession, catalog: _Catalog) -> None:
     statuses = (
-        ("Reach", "R", LifeCycleState.PENDING, None),
-        ("Interest", "I", LifeCycleState.IN_PROGRESS, "B738753EE56D01FC6CD964D14FBBCC7A"),
-        ("Learn", "LRN", LifeCycleState.IN_PROGRESS, None),
-        ("Won", "WN", LifeCycleState.WON, None),
-        ("Lost", "LT", LifeCycleState.LOST, "0409F011C88E479EBA7DDA61FB6BB89E"),
-        ("Cancelled", "C", LifeCycleState.CANCELLED, None),
+        ("Reach", "R", enums.LifeCycleState.PENDING, None),
+        ("Interest", "I", enums.LifeCycleState.IN_PROGRESS, "B738753EE56D01FC6CD964D14FBBCC7A"),
+        ("Learn", "LRN", enums.LifeCycleState.IN_PROGRESS, None),
+        ("Won", "WN", enums.LifeCycleState.WON, None),
+        ("Lost", "LT", enums.LifeCycleState.LOST, "0409F011C88E479EBA7DDA61FB6BB89E"),
+        ("Cancelled", "C", enums.LifeCycleState.CANCELLED, None),
     )
     for name, code, state, status_id in statuses:
-        status = LeadStatus(name=name, alternative_code=code, life_cycle_state=state)
+        status = models.LeadStatus(name=name, alternative_code=code, life_cycle_state=state)
         if status_id is not None:
             status.id = status_id
         catalog.add(session, name, status)
@@ -169,7 +138,9 @@ async def _lead_catalog(session: AsyncSession, catalog: _Catalog) -> None:
         ("NC", "New Customer", "35EB799C52F14A8984FE2F397A852A78"),
     )
     for code, name, category_id in categories:
-        catalog.add(session, f"category {code}", LeadCategory(id=category_id, name=name, code=code))
+        catalog.add(
+            session, f"category {code}", models.LeadCategory(id=category_id, name=name, code=code)
+        )
     await session.flush()
     types = (
         ("SP", "Software Purchase", "F60FFE7AAD3F5B9B6E66A42266FA37C4", "Interest", True),
@@ -179,7 +150,7 @@ async def _lead_catalog(session: AsyncSession, catalog: _Catalog) -> None:
         catalog.add(
             session,
             f"type {code}",
-            LeadType(
+            models.LeadType(
                 id=type_id,
                 name=name,
                 alternative_code=code,
@@ -195,9 +166,11 @@ async def _lead_catalog(session: AsyncSession, catalog: _Catalog) -> None:
     catalog.add(
         session,
         "Competitors",
-        LostReason(id="D4CB03A3D05A457AAC0854FFFAB0D20E", name="Competitors", alternative_code="C"),
+        models.LostReason(
+            id="D4CB03A3D05A457AAC0854FFFAB0D20E", name="Competitors", alternative_code="C"
+        ),
     )
-    catalog.add(session, "Price", LostReason(name="Price", alternative_code="P"))
+    catalog.add(session, "Price", models.LostReason(name="Price", alternative_code="P"))
     competitors = (
         ("Competitor 1", "C671ED66046243565DE5B6B4A1AB5835"),
         ("Competitor 2", "F868B1EFFFB42A5232186348362A5C91"),
@@ -205,11 +178,14 @@ async def _lead_catalog(session: AsyncSession, catalog: _Catalog) -> None:
     )
     for name, competitor_id in competitors:
         website = f"www.{name.lower().replace(' ', '')}.com"
-        catalog.add(session, name, Competitor(id=competitor_id, name=name, website=website))
+        catalog.add(session, name, models.Competitor(id=competitor_id, name=name, website=website))
 
 
 async def _products(session: AsyncSession, catalog: _Catalog) -> None:
-    services, goods = ProductClassification.SERVICES, ProductClassification.PHYSICALGOODS
+    services, goods = (
+        enums.ProductClassification.SERVICES,
+        enums.ProductClassification.PHYSICALGOODS,
+    )
     product_types = (
         ("SP", "Subscription Packages", services, "BC954969D3172372D498D3BB2BA590A0"),
         ("AS", "Additional Services", services, "C8321F0BCA8A4051857BC35CEEE41555"),
@@ -220,7 +196,7 @@ async def _products(session: AsyncSession, catalog: _Catalog) -> None:
         catalog.add(
             session,
             f"product type {code}",
-            ProductType(
+            models.ProductType(
                 id=type_id,
                 name=name,
                 alternative_code=code,
@@ -231,9 +207,9 @@ async def _products(session: AsyncSession, catalog: _Catalog) -> None:
                 composition_method="FLAT",
             ),
         )
-    channels = catalog.add(session, "Channels", ProductFamily(name="Channels", code="CH"))
-    catalog.add(session, "Dry Stock", ProductFamily(name="Dry Stock", code="DS"))
-    catalog.add(session, "Corso Shoes", ProductBrand(name="Corso Shoes"))
+    channels = catalog.add(session, "Channels", models.ProductFamily(name="Channels", code="CH"))
+    catalog.add(session, "Dry Stock", models.ProductFamily(name="Dry Stock", code="DS"))
+    catalog.add(session, "Corso Shoes", models.ProductBrand(name="Corso Shoes"))
     await session.flush()
     products = (
         ("LDS", "Local + Documentaries + Sport", "SP", "3FACF409E7E091F96C52318BAD1AEF1C"),
@@ -244,7 +220,7 @@ async def _products(session: AsyncSession, catalog: _Catalog) -> None:
         ("MA", "Modem A+", "MODEM", "6F55D5C056F35939CC503AD7ACFB9CD5"),
     )
     for alternative_code, code, type_code, product_id in products:
-        product = Product(
+        product = models.Product(
             code=code,
             alternative_code=alternative_code,
             description=code,
@@ -255,7 +231,9 @@ async def _products(session: AsyncSession, catalog: _Catalog) -> None:
             product.id = product_id
         catalog.add(session, alternative_code, product)
     catalog.add(
-        session, "Simple Package", SubscriptionPackage(name="Simple Package", alternative_code="SP")
+        session,
+        "Simple Package",
+        models.SubscriptionPackage(name="Simple Package", alternative_code="SP"),
     )
 
 
@@ -284,16 +262,16 @@ async def _contacts(session: AsyncSession, catalog: _Catalog) -> None:
         contact = catalog.add(
             session,
             key,
-            Contact(
-                type=ContactType.PERSON,
+            models.Contact(
+                type=enums.ContactType.PERSON,
                 first_name=first,
                 last_name=last,
                 id_number=id_number,
-                gender=Gender.MALE if key != "loukia" else Gender.FEMALE,
+                gender=enums.Gender.MALE if key != "loukia" else enums.Gender.FEMALE,
                 life_cycle_state=(
-                    ContactLifeCycleState.FINANCIAL
+                    enums.ContactLifeCycleState.FINANCIAL
                     if account_number
-                    else ContactLifeCycleState.MARKETING
+                    else enums.ContactLifeCycleState.MARKETING
                 ),
             ),
         )
@@ -302,7 +280,7 @@ async def _contacts(session: AsyncSession, catalog: _Catalog) -> None:
             catalog.add(
                 session,
                 f"account {key}",
-                AccountsReceivable(
+                models.AccountsReceivable(
                     number=account_number, name=account_name or "", owner_id=contact.id
                 ),
             )
@@ -310,7 +288,7 @@ async def _contacts(session: AsyncSession, catalog: _Catalog) -> None:
     catalog.add(
         session,
         "204",
-        Communication(
+        models.Communication(
             id="0316F16B0700688BCF97CCC9661F4141",
             number="204",
             life_cycle_state="DRAFT",
@@ -322,7 +300,7 @@ async def _contacts(session: AsyncSession, catalog: _Catalog) -> None:
         catalog.add(
             session,
             number,
-            Notification(number=number, subject="Campaign", contact_id=catalog["marios"].id),
+            models.Notification(number=number, subject="Campaign", contact_id=catalog["marios"].id),
         )
 
 
@@ -334,8 +312,8 @@ class _SeedLead:
     type: str
     contact: str
     start: str
-    estimated: tuple[int, TimeUnit]
-    source: tuple[LeadSourceType, str | None] = (LeadSourceType.WEBSITE, "www.crm.com")
+    estimated: tuple[int, enums.TimeUnit]
+    source: tuple[enums.LeadSourceType, str | None] = (enums.LeadSourceType.WEBSITE, "www.crm.com")
     account: bool = True
     priority: int = 2
     completed: str | None = None
@@ -346,9 +324,9 @@ class _SeedLead:
     physical_goods: tuple[tuple[str, str], ...] = ()
 
 
-_MONTHS3 = (3, TimeUnit.MONTHS)
-_MONTH1 = (1, TimeUnit.MONTHS)
-_NOTIFIED = (LeadSourceType.NOTIFICATIONS, "N1")
+_MONTHS3 = (3, enums.TimeUnit.MONTHS)
+_MONTH1 = (1, enums.TimeUnit.MONTHS)
+_NOTIFIED = (enums.LeadSourceType.NOTIFICATIONS, "N1")
 
 _SEED_LEADS: dict[int, _SeedLead] = {
     5: _SeedLead(
@@ -357,7 +335,7 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         "john",
         "2016-02-24T17:30:12",
         _MONTH1,
-        source=(LeadSourceType.ADVERTISEMENT, "5"),
+        source=(enums.LeadSourceType.ADVERTISEMENT, "5"),
         extra={"assigned_unit": "U"},
     ),
     19: _SeedLead(
@@ -366,7 +344,7 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         "marios",
         "2015-02-13T09:52:09",
         _MONTHS3,
-        source=(LeadSourceType.RECOMMENDEDBYEMPLOYEE, "MPAdministrator"),
+        source=(enums.LeadSourceType.RECOMMENDEDBYEMPLOYEE, "MPAdministrator"),
         extra={"contact_email": "photos.panayi@crm.com", "assigned_user": "Smanager"},
         users=("x_poulli",),
         services=(
@@ -387,7 +365,7 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         "pending",
         "2015-02-16T12:14:52",
         _MONTHS3,
-        source=(LeadSourceType.RECOMMENDEDBYCONTACT, "marios"),
+        source=(enums.LeadSourceType.RECOMMENDEDBYCONTACT, "marios"),
         account=False,
     ),
     40: _SeedLead("Reach", "NC", "kokos", "2016-11-01T13:14:39", _MONTH1),
@@ -410,7 +388,7 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         "loukia",
         "2016-08-04T12:51:48",
         _MONTH1,
-        source=(LeadSourceType.ADVERTISEMENT, "Radio"),
+        source=(enums.LeadSourceType.ADVERTISEMENT, "Radio"),
         completed="2016-08-04T13:06:27",
     ),
     4: _SeedLead(
@@ -419,7 +397,7 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         "joe",
         "2016-02-24T17:19:11",
         _MONTH1,
-        source=(LeadSourceType.ADVERTISEMENT, "Radio"),
+        source=(enums.LeadSourceType.ADVERTISEMENT, "Radio"),
         completed="2016-11-01T12:43:13",
     ),
     45: _SeedLead(
@@ -438,7 +416,7 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         "SP",
         "marios",
         "2015-03-11T11:16:28",
-        (10, TimeUnit.DAYS),
+        (10, enums.TimeUnit.DAYS),
         source=_NOTIFIED,
         priority=1,
     ),
@@ -448,8 +426,8 @@ _SEED_LEADS: dict[int, _SeedLead] = {
         "SP",
         "filippos",
         "2015-02-20T17:28:30",
-        (3, TimeUnit.WEEKS),
-        source=(LeadSourceType.COMMUNICATIONS, "204"),
+        (3, enums.TimeUnit.WEEKS),
+        source=(enums.LeadSourceType.COMMUNICATIONS, "204"),
         account=False,
         extra={
             "contact_email": "webapi2@test.com",
@@ -471,10 +449,10 @@ _SEED_LEADS: dict[int, _SeedLead] = {
 }
 
 _SOURCE_COLUMNS = {
-    LeadSourceType.COMMUNICATIONS: "source_communication_id",
-    LeadSourceType.NOTIFICATIONS: "source_notification_id",
-    LeadSourceType.RECOMMENDEDBYEMPLOYEE: "source_user_id",
-    LeadSourceType.RECOMMENDEDBYCONTACT: "source_contact_id",
+    enums.LeadSourceType.COMMUNICATIONS: "source_communication_id",
+    enums.LeadSourceType.NOTIFICATIONS: "source_notification_id",
+    enums.LeadSourceType.RECOMMENDEDBYEMPLOYEE: "source_user_id",
+    enums.LeadSourceType.RECOMMENDEDBYCONTACT: "source_contact_id",
 }
 _REFERENCE_COLUMNS = {
     "assigned_user": "assigned_user_id",
@@ -486,7 +464,7 @@ _REFERENCE_COLUMNS = {
 async def _seed_lead(
     session: AsyncSession, catalog: _Catalog, number: int, spec: _SeedLead
 ) -> None:
-    status: LeadStatus = catalog[spec.state]
+    status: models.LeadStatus = catalog[spec.state]
     start = _at(spec.start)
     value, unit = spec.estimated
     completed = None if spec.completed is None else _at(spec.completed)
@@ -511,7 +489,7 @@ async def _seed_lead(
         add_period(start, value, unit),
         completed,
         account=catalog[f"account {spec.contact}"] if spec.account else None,
-        importance=Importance.IMPORTANCE1,
+        importance=enums.Importance.IMPORTANCE1,
         priority=spec.priority,
         **values,
     )
@@ -519,16 +497,16 @@ async def _seed_lead(
     session.add(lead)
     await session.flush()
     for name in spec.competitors:
-        session.add(LeadCompetitor(lead_id=lead.id, competitor_id=catalog[name].id))
+        session.add(models.LeadCompetitor(lead_id=lead.id, competitor_id=catalog[name].id))
     for name in spec.users:
-        session.add(LeadUser(lead_id=lead.id, user_id=catalog[name].id))
+        session.add(models.LeadUser(lead_id=lead.id, user_id=catalog[name].id))
     for product_set, items in (
-        (ProductSet.SERVICES, spec.services),
-        (ProductSet.PHYSICAL_GOODS, spec.physical_goods),
+        (enums.ProductSet.SERVICES, spec.services),
+        (enums.ProductSet.PHYSICAL_GOODS, spec.physical_goods),
     ):
         for level, key in items:
             session.add(
-                LeadProduct(
+                models.LeadProduct(
                     lead_id=lead.id, product_set=product_set, **{f"{level}_id": catalog[key].id}
                 )
             )
@@ -537,20 +515,20 @@ async def _seed_lead(
 def _lead(
     catalog: _Catalog,
     number: int,
-    status: LeadStatus,
-    lead_type: LeadType,
-    contact: Contact,
+    status: models.LeadStatus,
+    lead_type: models.LeadType,
+    contact: models.Contact,
     start: datetime,
     expected: datetime,
     completed: datetime | None,
-    account: AccountsReceivable | None,
+    account: models.AccountsReceivable | None,
     **values: Any,
-) -> Lead:
+) -> models.Lead:
     administrator, unit = catalog["MPAdministrator"], catalog["adminunit"]
     period = period_between(start, expected)
-    if status.life_cycle_state is LifeCycleState.LOST:
+    if status.life_cycle_state is enums.LifeCycleState.LOST:
         values.setdefault("lost_reason_id", catalog["Competitors"].id)
-    return Lead(
+    return models.Lead(
         number=number,
         life_cycle_state=status.life_cycle_state,
         status_id=status.id,
@@ -577,14 +555,14 @@ def _lead(
 _FIRST_NAMES = ("Maria", "Andreas", "Eleni", "Nikos", "Sofia", "Giorgos", "Anna", "Christos")
 _LAST_NAMES = ("Christou", "Ioannou", "Georgiou", "Charalambous", "Demetriou", "Savva")
 _GENERATED_SOURCES = (
-    (LeadSourceType.WEBSITE, "www.crm.com"),
-    (LeadSourceType.ADVERTISEMENT, "Newspaper"),
-    (LeadSourceType.COMMUNICATIONS, "204"),
-    (LeadSourceType.NOTIFICATIONS, "N2"),
-    (LeadSourceType.RECOMMENDEDBYEMPLOYEE, "mariosmtest"),
-    (LeadSourceType.RECOMMENDEDBYCONTACT, "kokos"),
-    (LeadSourceType.CUSTOM1, "Trade fair"),
-    (LeadSourceType.CUSTOM2, "test"),
+    (enums.LeadSourceType.WEBSITE, "www.crm.com"),
+    (enums.LeadSourceType.ADVERTISEMENT, "Newspaper"),
+    (enums.LeadSourceType.COMMUNICATIONS, "204"),
+    (enums.LeadSourceType.NOTIFICATIONS, "N2"),
+    (enums.LeadSourceType.RECOMMENDEDBYEMPLOYEE, "mariosmtest"),
+    (enums.LeadSourceType.RECOMMENDEDBYCONTACT, "kokos"),
+    (enums.LeadSourceType.CUSTOM1, "Trade fair"),
+    (enums.LeadSourceType.CUSTOM2, "test"),
 )
 _STATUS_NAMES = ("Reach", "Interest", "Learn", "Won", "Lost", "Cancelled")
 
@@ -595,8 +573,8 @@ async def _generated_leads(session: AsyncSession, catalog: _Catalog, now: dateti
     contacts = []
     for index in range(24):
         first, last = _FIRST_NAMES[index % 8], _LAST_NAMES[index % 6]
-        contact = Contact(
-            type=ContactType.PERSON,
+        contact = models.Contact(
+            type=enums.ContactType.PERSON,
             first_name=first,
             last_name=last,
             id_number=f"9{index:05d}",
@@ -606,8 +584,8 @@ async def _generated_leads(session: AsyncSession, catalog: _Catalog, now: dateti
         await session.flush()
         account = None
         if index % 3 == 0:
-            contact.life_cycle_state = ContactLifeCycleState.FINANCIAL
-            account = AccountsReceivable(
+            contact.life_cycle_state = enums.ContactLifeCycleState.FINANCIAL
+            account = models.AccountsReceivable(
                 number=f"ACR{900 + index:010d}", name=f"{first} {last}", owner_id=contact.id
             )
             session.add(account)
@@ -616,7 +594,7 @@ async def _generated_leads(session: AsyncSession, catalog: _Catalog, now: dateti
     number = FIRST_GENERATED_NUMBER
     for index in range(GENERATED_LEADS):
         number = FIRST_GENERATED_NUMBER + index
-        status: LeadStatus = catalog[_STATUS_NAMES[index % len(_STATUS_NAMES)]]
+        status: models.LeadStatus = catalog[_STATUS_NAMES[index % len(_STATUS_NAMES)]]
         contact, account = contacts[index % len(contacts)]
         kind, payload = _GENERATED_SOURCES[index % len(_GENERATED_SOURCES)]
         start = now - timedelta(days=chance.randint(1, 400), minutes=chance.randint(0, 1440))
@@ -628,9 +606,13 @@ async def _generated_leads(session: AsyncSession, catalog: _Catalog, now: dateti
             expected = start + timedelta(days=30)
         state = status.life_cycle_state
         completed = None
-        if state in {LifeCycleState.WON, LifeCycleState.LOST, LifeCycleState.CANCELLED}:
+        if state in {
+            enums.LifeCycleState.WON,
+            enums.LifeCycleState.LOST,
+            enums.LifeCycleState.CANCELLED,
+        }:
             completed = min(now, start + timedelta(days=chance.randint(1, 60)))
-        if state is LifeCycleState.WON and account is None:
+        if state is enums.LifeCycleState.WON and account is None:
             status = catalog["Interest"]
             completed = None
         values: dict[str, Any] = {"source_type": kind}
@@ -648,7 +630,7 @@ async def _generated_leads(session: AsyncSession, catalog: _Catalog, now: dateti
             expected,
             completed,
             account,
-            importance=list(Importance)[index % len(Importance)],
+            importance=list(enums.Importance)[index % len(enums.Importance)],
             priority=1 + index % 6,
             probability_to_win=chance.randint(0, 100),
             contact_email=contact.email,
@@ -658,7 +640,7 @@ async def _generated_leads(session: AsyncSession, catalog: _Catalog, now: dateti
         await session.flush()
         if index % 5 == 0:
             session.add(
-                LeadCompetitor(
+                models.LeadCompetitor(
                     lead_id=lead.id, competitor_id=catalog[f"Competitor {1 + index % 2}"].id
                 )
             )

@@ -17,18 +17,7 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
-from app.domain.enums import (
-    AccountsReceivableState,
-    ContactLifeCycleState,
-    ContactType,
-    Gender,
-    Importance,
-    LeadSourceType,
-    LifeCycleState,
-    ProductClassification,
-    ProductSet,
-    TimeUnit,
-)
+from app.domain import enums
 
 
 def new_id() -> str:
@@ -148,7 +137,7 @@ class LeadStatus(NamedRecord, table=True):
 
     __tablename__ = "lead_status"
 
-    life_cycle_state: LifeCycleState = Field(sa_type=_enum(LifeCycleState))
+    life_cycle_state: enums.LifeCycleState = Field(sa_type=_enum(enums.LifeCycleState))
 
 
 class LeadType(NamedRecord, table=True):
@@ -185,7 +174,7 @@ class ProductType(NamedRecord, table=True):
 
     __tablename__ = "product_type"
 
-    classification: ProductClassification = Field(sa_type=_enum(ProductClassification))
+    classification: enums.ProductClassification = Field(sa_type=_enum(enums.ProductClassification))
     service_type: str | None = None
     physical_good_type: str | None = None
     used_for_provisioning: bool = False
@@ -231,16 +220,16 @@ class SubscriptionPackage(NamedRecord, table=True):
 class Contact(Entity, table=True):
     """A person or a company; MARKETING until it owns an accounts receivable."""
 
-    type: ContactType = Field(sa_type=_enum(ContactType))
-    life_cycle_state: ContactLifeCycleState = Field(
-        default=ContactLifeCycleState.MARKETING, sa_type=_enum(ContactLifeCycleState)
+    type: enums.ContactType = Field(sa_type=_enum(enums.ContactType))
+    life_cycle_state: enums.ContactLifeCycleState = Field(
+        default=enums.ContactLifeCycleState.MARKETING, sa_type=_enum(enums.ContactLifeCycleState)
     )
     title: str | None = None
     first_name: str | None = None
     middle_name: str | None = None
     last_name: str | None = None
     company_name: str | None = None
-    gender: Gender | None = Field(default=None, sa_type=_enum(Gender))
+    gender: enums.Gender | None = Field(default=None, sa_type=_enum(enums.Gender))
     id_number: str | None = Field(default=None, max_length=100, index=True)
     passport_number: str | None = Field(default=None, max_length=100, index=True)
     social_security_number: str | None = None
@@ -259,7 +248,7 @@ class Contact(Entity, table=True):
     @property
     def name(self) -> str:
         """The name people read: the company's, or the person's first and last names."""
-        if self.type is ContactType.COMPANY:
+        if self.type is enums.ContactType.COMPANY:
             return self.company_name or ""
         parts = (self.first_name, self.middle_name, self.last_name)
         return " ".join(part for part in parts if part)
@@ -273,8 +262,8 @@ class AccountsReceivable(Entity, table=True):
     number: str = Field(max_length=100, unique=True)
     name: str = Field(max_length=200, index=True)
     owner_id: str = _ref("contact", index=True, nullable=False)
-    life_cycle_state: AccountsReceivableState = Field(
-        default=AccountsReceivableState.ACTIVE, sa_type=_enum(AccountsReceivableState)
+    life_cycle_state: enums.AccountsReceivableState = Field(
+        default=enums.AccountsReceivableState.ACTIVE, sa_type=_enum(enums.AccountsReceivableState)
     )
 
 
@@ -308,11 +297,11 @@ class Lead(Entity, table=True):
 
     number: int = Field(unique=True)
     version: int = 1
-    life_cycle_state: LifeCycleState = Field(sa_type=_enum(LifeCycleState), index=True)
+    life_cycle_state: enums.LifeCycleState = Field(sa_type=_enum(enums.LifeCycleState), index=True)
     status_id: str = _ref("lead_status", nullable=False)
     type_id: str = _ref("lead_type", index=True, nullable=False)
     category_id: str | None = _ref("lead_category", index=True)
-    importance: Importance = Field(sa_type=_enum(Importance), index=True)
+    importance: enums.Importance = Field(sa_type=_enum(enums.Importance), index=True)
     priority: int = Field(index=True)
     probability_to_win: int | None = None
     target_amount: Decimal | None = Field(default=None, sa_type=Numeric(18, 2))
@@ -321,7 +310,7 @@ class Lead(Entity, table=True):
     contact_phone: str | None = None
     contact_id: str = _ref("contact", index=True, nullable=False)
     accounts_receivable_id: str | None = _ref("accounts_receivable", index=True)
-    source_type: LeadSourceType = Field(sa_type=_enum(LeadSourceType), index=True)
+    source_type: enums.LeadSourceType = Field(sa_type=_enum(enums.LeadSourceType), index=True)
     source_name: str | None = None
     source_communication_id: str | None = _ref("communication")
     source_notification_id: str | None = _ref("notification")
@@ -337,7 +326,7 @@ class Lead(Entity, table=True):
     start_date: datetime = _when(nullable=False)
     expected_completion_date: datetime = _when(nullable=False, index=True)
     estimated_value: float
-    estimated_unit: TimeUnit = Field(sa_type=_enum(TimeUnit))
+    estimated_unit: enums.TimeUnit = Field(sa_type=_enum(enums.TimeUnit))
     actual_completion_date: datetime | None = _when()
     udf_string_1: str | None = None
     udf_string_2: str | None = None
@@ -389,7 +378,7 @@ class LeadProduct(Entity, table=True):
     __tablename__ = "lead_product"
 
     lead_id: str = _ref("lead", index=True, nullable=False)
-    product_set: ProductSet = Field(sa_type=_enum(ProductSet))
+    product_set: enums.ProductSet = Field(sa_type=_enum(enums.ProductSet))
     product_id: str | None = _ref("product")
     product_type_id: str | None = _ref("product_type")
     product_family_id: str | None = _ref("product_family")

@@ -12,23 +12,7 @@ from app.domain.leads.lifecycle import COMPLETED_STATES
 from app.domain.leads.queries import LeadPage, encode_cursor
 from app.domain.periods import TimePeriod as DomainTimePeriod
 from app.domain.periods import time_overdue, time_to_completion
-from app.graphql.catalog import (
-    ID,
-    Competitor,
-    Group,
-    LeadCategory,
-    LeadStatus,
-    LeadType,
-    LostReason,
-    PrivacyLevel,
-    Product,
-    ProductBrand,
-    ProductFamily,
-    ProductType,
-    SubscriptionPackage,
-    Unit,
-    User,
-)
+from app.graphql import catalog
 from app.graphql.contacts import (
     AccountsReceivable,
     Communication,
@@ -101,8 +85,8 @@ class EmployeeRecommendation:
     row: strawberry.Private[models.Lead]
 
     @resolved(description="The user who recommended it.")
-    async def user(self, info: Info) -> User | None:
-        return await load_one(User, info.context.loaders.user, self.row.source_user_id)
+    async def user(self, info: Info) -> catalog.User | None:
+        return await load_one(catalog.User, info.context.loaders.user, self.row.source_user_id)
 
 
 @strawberry.type(description="A lead recommended by another contact.")
@@ -152,12 +136,12 @@ class AssignedTo:
     row: strawberry.Private[models.Lead]
 
     @resolved(description="The user working the lead.")
-    async def user(self, info: Info) -> User | None:
-        return await load_one(User, info.context.loaders.user, self.row.assigned_user_id)
+    async def user(self, info: Info) -> catalog.User | None:
+        return await load_one(catalog.User, info.context.loaders.user, self.row.assigned_user_id)
 
     @resolved(description="The unit working the lead.")
-    async def unit(self, info: Info) -> Unit | None:
-        return await load_one(Unit, info.context.loaders.unit, self.row.assigned_unit_id)
+    async def unit(self, info: Info) -> catalog.Unit | None:
+        return await load_one(catalog.Unit, info.context.loaders.unit, self.row.assigned_unit_id)
 
 
 @strawberry.type(description="Who created and last changed a lead, and when.")
@@ -167,20 +151,20 @@ class LogInformation:
     row: strawberry.Private[models.Lead]
 
     @resolved(description="The user who created the lead.")
-    async def created_by_user(self, info: Info) -> User | None:
-        return await load_one(User, info.context.loaders.user, self.row.created_by_user_id)
+    async def created_by_user(self, info: Info) -> catalog.User | None:
+        return await load_one(catalog.User, info.context.loaders.user, self.row.created_by_user_id)
 
     @resolved(description="The unit the creator acted for.")
-    async def created_by_unit(self, info: Info) -> Unit | None:
-        return await load_one(Unit, info.context.loaders.unit, self.row.created_by_unit_id)
+    async def created_by_unit(self, info: Info) -> catalog.Unit | None:
+        return await load_one(catalog.Unit, info.context.loaders.unit, self.row.created_by_unit_id)
 
     @resolved(description="The user who last changed the lead.")
-    async def updated_by_user(self, info: Info) -> User | None:
-        return await load_one(User, info.context.loaders.user, self.row.updated_by_user_id)
+    async def updated_by_user(self, info: Info) -> catalog.User | None:
+        return await load_one(catalog.User, info.context.loaders.user, self.row.updated_by_user_id)
 
     @resolved(description="The unit the last changer acted for.")
-    async def updated_by_unit(self, info: Info) -> Unit | None:
-        return await load_one(Unit, info.context.loaders.unit, self.row.updated_by_unit_id)
+    async def updated_by_unit(self, info: Info) -> catalog.Unit | None:
+        return await load_one(catalog.Unit, info.context.loaders.unit, self.row.updated_by_unit_id)
 
 
 @strawberry.type(description="A user in a lead's team.")
@@ -189,8 +173,8 @@ class UsersSetItem:
     row: strawberry.Private[models.LeadUser]
 
     @resolved(description="The user.")
-    async def user(self, info: Info) -> User | None:
-        return await load_one(User, info.context.loaders.user, self.row.user_id)
+    async def user(self, info: Info) -> catalog.User | None:
+        return await load_one(catalog.User, info.context.loaders.user, self.row.user_id)
 
 
 @strawberry.type(description="A competitor chasing a lead.")
@@ -199,8 +183,10 @@ class CompetitorsSetItem:
     row: strawberry.Private[models.LeadCompetitor]
 
     @resolved(description="The competitor.")
-    async def competitor(self, info: Info) -> Competitor | None:
-        return await load_one(Competitor, info.context.loaders.competitor, self.row.competitor_id)
+    async def competitor(self, info: Info) -> catalog.Competitor | None:
+        return await load_one(
+            catalog.Competitor, info.context.loaders.competitor, self.row.competitor_id
+        )
 
 
 @strawberry.type(
@@ -211,31 +197,31 @@ class ProductsSetItem:
     row: strawberry.Private[models.LeadProduct]
 
     @resolved(description="The product, when the item is one product.")
-    async def product(self, info: Info) -> Product | None:
-        return await load_one(Product, info.context.loaders.product, self.row.product_id)
+    async def product(self, info: Info) -> catalog.Product | None:
+        return await load_one(catalog.Product, info.context.loaders.product, self.row.product_id)
 
     @resolved(description="The product type, when the item is a whole type.")
-    async def product_type(self, info: Info) -> ProductType | None:
+    async def product_type(self, info: Info) -> catalog.ProductType | None:
         return await load_one(
-            ProductType, info.context.loaders.product_type, self.row.product_type_id
+            catalog.ProductType, info.context.loaders.product_type, self.row.product_type_id
         )
 
     @resolved(description="The product family, when the item is a whole family.")
-    async def product_family(self, info: Info) -> ProductFamily | None:
+    async def product_family(self, info: Info) -> catalog.ProductFamily | None:
         return await load_one(
-            ProductFamily, info.context.loaders.product_family, self.row.product_family_id
+            catalog.ProductFamily, info.context.loaders.product_family, self.row.product_family_id
         )
 
     @resolved(description="The product brand, when the item is a whole brand.")
-    async def product_brand(self, info: Info) -> ProductBrand | None:
+    async def product_brand(self, info: Info) -> catalog.ProductBrand | None:
         return await load_one(
-            ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id
+            catalog.ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id
         )
 
 
 @strawberry.type(description="A sales opportunity with a contact.")
 class Lead:
-    id: strawberry.ID = described(ID)
+    id: strawberry.ID = described(catalog.ID)
     number: str = described("The lead's sequential number, for people.")
     version: int = described(
         "How many times the lead was written; pass it as `expectedVersion` to change the lead "
@@ -283,16 +269,18 @@ class Lead:
         return info.context.now
 
     @resolved(description="The lead's status.")
-    async def status(self, info: Info) -> LeadStatus | None:
-        return await load_one(LeadStatus, info.context.loaders.status, self.row.status_id)
+    async def status(self, info: Info) -> catalog.LeadStatus | None:
+        return await load_one(catalog.LeadStatus, info.context.loaders.status, self.row.status_id)
 
     @resolved(description="The lead's type.")
-    async def type(self, info: Info) -> LeadType | None:
-        return await load_one(LeadType, info.context.loaders.lead_type, self.row.type_id)
+    async def type(self, info: Info) -> catalog.LeadType | None:
+        return await load_one(catalog.LeadType, info.context.loaders.lead_type, self.row.type_id)
 
     @resolved(description="The lead's category.")
-    async def category(self, info: Info) -> LeadCategory | None:
-        return await load_one(LeadCategory, info.context.loaders.category, self.row.category_id)
+    async def category(self, info: Info) -> catalog.LeadCategory | None:
+        return await load_one(
+            catalog.LeadCategory, info.context.loaders.category, self.row.category_id
+        )
 
     @resolved(description="The contact the lead is with.")
     async def contact_information(self, info: Info) -> ContactInformation:
@@ -319,30 +307,32 @@ class Lead:
         return AssignedTo(row=self.row)
 
     @resolved(description="The group that owns the lead.")
-    async def owned_by_group(self, info: Info) -> Group | None:
-        return await load_one(Group, info.context.loaders.group, self.row.owned_by_group_id)
+    async def owned_by_group(self, info: Info) -> catalog.Group | None:
+        return await load_one(catalog.Group, info.context.loaders.group, self.row.owned_by_group_id)
 
     @resolved(description="Who may see the lead.")
-    async def privacy_level(self, info: Info) -> PrivacyLevel | None:
+    async def privacy_level(self, info: Info) -> catalog.PrivacyLevel | None:
         return await load_one(
-            PrivacyLevel, info.context.loaders.privacy_level, self.row.privacy_level_id
+            catalog.PrivacyLevel, info.context.loaders.privacy_level, self.row.privacy_level_id
         )
 
     @resolved(description="The user who owns the lead.")
-    async def lead_owner(self, info: Info) -> User | None:
-        return await load_one(User, info.context.loaders.user, self.row.lead_owner_id)
+    async def lead_owner(self, info: Info) -> catalog.User | None:
+        return await load_one(catalog.User, info.context.loaders.user, self.row.lead_owner_id)
 
     @resolved(description="The subscription package the lead is about.")
-    async def subscription_package(self, info: Info) -> SubscriptionPackage | None:
+    async def subscription_package(self, info: Info) -> catalog.SubscriptionPackage | None:
         return await load_one(
-            SubscriptionPackage,
+            catalog.SubscriptionPackage,
             info.context.loaders.subscription_package,
             self.row.subscription_package_id,
         )
 
     @resolved(description="Why the lead was lost.")
-    async def lost_reason(self, info: Info) -> LostReason | None:
-        return await load_one(LostReason, info.context.loaders.lost_reason, self.row.lost_reason_id)
+    async def lost_reason(self, info: Info) -> catalog.LostReason | None:
+        return await load_one(
+            catalog.LostReason, info.context.loaders.lost_reason, self.row.lost_reason_id
+        )
 
     @resolved(description="The time estimated to complete the lead, from its start date.")
     def estimated_completion_time(self) -> TimePeriod:
