@@ -19,6 +19,7 @@ from app.domain.identifiers import Ref
 from app.domain.leads.commands import (
     AccountsReceivableChoice,
     ContactChoice,
+    LeadAction,
     LeadChanges,
     NewAccountsReceivable,
     PeriodInput,
@@ -114,14 +115,14 @@ async def lead_in_state(
     lead = await create_lead(session, new_lead(**fields), who, now)
     ref = lead_ref(lead)
     if state is LifeCycleState.LOST:
-        return await lose_lead(session, ref, Ref("name", "Competitors"), None, who, now)
+        return await lose_lead(session, LeadAction(ref, who, now), Ref("name", "Competitors"))
     if state is LifeCycleState.CANCELLED:
-        return await cancel_lead(session, ref, None, who, now)
+        return await cancel_lead(session, LeadAction(ref, who, now))
     if state is not LifeCycleState.PENDING:
-        lead = await start_lead_progress(session, ref, None, who, now)
+        lead = await start_lead_progress(session, LeadAction(ref, who, now))
     if state is LifeCycleState.WON:
         account = new_account() if lead.accounts_receivable_id is None else None
-        return await win_lead(session, ref, account, None, who, now)
+        return await win_lead(session, LeadAction(ref, who, now), account)
     assert lead.life_cycle_state is state
     return lead
 

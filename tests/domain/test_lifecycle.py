@@ -18,7 +18,7 @@ from app.domain.auth import Actor
 from app.domain.enums import ContactLifeCycleState, LifeCycleState
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.identifiers import Ref
-from app.domain.leads.commands import AccountsReceivableChoice, LeadChanges
+from app.domain.leads.commands import AccountsReceivableChoice, LeadAction, LeadChanges
 from app.domain.leads.service import (
     cancel_lead,
     lose_lead,
@@ -102,16 +102,20 @@ async def perform(
     ref = lead_ref(lead)
     if action == "update":
         changes = LeadChanges(description="Called back")
-        return await update_lead(session, ref, changes, who, NOW, expected_version)
+        return await update_lead(
+            session, LeadAction(ref, who, NOW, expected_version=expected_version), changes
+        )
     if action == "start_progress":
-        return await start_lead_progress(session, ref, status, who, NOW, expected_version)
+        return await start_lead_progress(
+            session, LeadAction(ref, who, NOW, status, expected_version)
+        )
     if action == "win":
-        return await win_lead(session, ref, None, status, who, NOW, expected_version)
+        return await win_lead(session, LeadAction(ref, who, NOW, status, expected_version), None)
     if action == "lose":
         reason = Ref("name", "Competitors")
-        return await lose_lead(session, ref, reason, status, who, NOW, expected_version)
+        return await lose_lead(session, LeadAction(ref, who, NOW, status, expected_version), reason)
     assert action == "cancel"
-    return await cancel_lead(session, ref, status, who, NOW, expected_version)
+    return await cancel_lead(session, LeadAction(ref, who, NOW, status, expected_version))
 
 
 async def johns_lead(session: AsyncSession, state: LifeCycleState) -> Lead:
@@ -224,7 +228,9 @@ async def test_every_status_move_by_update_follows_the_rule(
 
     if target not in UPDATE_MOVES[current]:
         with pytest.raises(DomainError) as refused:
-            await update_lead(session, lead_ref(lead), changes, await actor(session), NOW)
+            await update_lead(
+                session, LeadAction(lead_ref(lead), await actor(session), NOW), changes
+            )
         assert only_problem(refused) == (
             "input.status.name",
             status,
@@ -236,7 +242,7 @@ async def test_every_status_move_by_update_follows_the_rule(
     if target is LOST:
         changes = LeadChanges(status=Ref("name", status), lost_reason=Ref("name", "Price"))
     who = await actor(session)
-    await update_lead(session, lead_ref(lead), changes, who, NOW)
+    await update_lead(session, LeadAction(lead_ref(lead), who, NOW), changes)
     await session.commit()
 
     expected = {
@@ -327,7 +333,7 @@ async def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(
     seen_version = lead.version
     who = await actor(session)
     # Someone else changes the lead after our caller read it.
-    await update_lead(session, lead_ref(lead), LeadChanges(priority=1), who, CREATED)
+    await update_lead(session, LeadAction(lead_ref(lead), who, CREATED), LeadChanges(priority=1))
     await session.commit()
     before = await lead_row(session, lead.id)
     assert before["version"] == seen_version + 1
@@ -363,11 +369,8 @@ async def test_win_refuses_an_existing_accounts_receivable_of_another_contact(
     with pytest.raises(DomainError) as refused:
         await win_lead(
             session,
-            lead_ref(lead),
+            LeadAction(lead_ref(lead), await actor(session), NOW),
             existing_account(KOKOS_ACCOUNT),
-            None,
-            await actor(session),
-            NOW,
         )
 
     assert only_problem(refused) == (
@@ -386,7 +389,7 @@ async def test_win_refuses_an_unknown_existing_accounts_receivable(
 
     with pytest.raises(DomainError) as refused:
         await win_lead(
-            session, lead_ref(lead), existing_account("ACR9"), None, await actor(session), NOW
+            session, LeadAction(lead_ref(lead), await actor(session), NOW), existing_account("ACR9")
         )
 
     assert only_problem(refused) == (
@@ -404,7 +407,7 @@ async def test_win_bills_an_existing_accounts_receivable_of_the_contact_named_by
     lead = await lead_by_number(session, 41)
     choice = AccountsReceivableChoice(existing=Ref("name", "ACR0000000201 Kokos Panagi"))
 
-    won = await win_lead(session, lead_ref(lead), choice, None, await actor(session), NOW)
+    won = await win_lead(session, LeadAction(lead_ref(lead), await actor(session), NOW), choice)
 
     account = await session.get(AccountsReceivable, won.accounts_receivable_id)
     assert account is not None
@@ -419,7 +422,9 @@ async def test_win_with_a_new_accounts_receivable_opens_one_for_the_contact(
     await session.commit()
     accounts_before = await count(session, AccountsReceivable)
 
-    won = await win_lead(session, lead_ref(lead), new_account(), None, await actor(session), NOW)
+    won = await win_lead(
+        session, LeadAction(lead_ref(lead), await actor(session), NOW), new_account()
+    )
     await session.commit()
 
     assert await count(session, AccountsReceivable) == accounts_before + 1
@@ -446,7 +451,7 @@ async def test_win_with_a_named_new_accounts_receivable_uses_that_name(
     lead = await lead_in_state(session, IN_PROGRESS, now=CREATED)
 
     won = await win_lead(
-        session, lead_ref(lead), new_account("Georgiou Ltd"), None, await actor(session), NOW
+        session, LeadAction(lead_ref(lead), await actor(session), NOW), new_account("Georgiou Ltd")
     )
 
     account = await session.get(AccountsReceivable, won.accounts_receivable_id)
@@ -463,7 +468,7 @@ async def test_win_without_an_accounts_receivable_is_required_when_the_lead_has_
     accounts_before = await count(session, AccountsReceivable)
 
     with pytest.raises(DomainError) as refused:
-        await win_lead(session, lead_ref(lead), None, None, await actor(session), NOW)
+        await win_lead(session, LeadAction(lead_ref(lead), await actor(session), NOW), None)
 
     assert only_problem(refused) == ("accountsReceivable", None, ErrorCode.REQUIRED)
     await assert_unchanged(session, database, lead.id, before)
@@ -481,7 +486,7 @@ async def test_lose_needs_an_existing_lost_reason(
 
     with pytest.raises(DomainError) as refused:
         await lose_lead(
-            session, lead_ref(lead), Ref("name", "Weather"), None, await actor(session), NOW
+            session, LeadAction(lead_ref(lead), await actor(session), NOW), Ref("name", "Weather")
         )
 
     assert only_problem(refused) == ("lostReason.name", "Weather", ErrorCode.NOT_FOUND)
@@ -494,7 +499,7 @@ async def test_lose_records_the_lost_reason_named_by_alternative_code(
     lead = await johns_lead(session, PENDING)
 
     lost = await lose_lead(
-        session, lead_ref(lead), Ref("alternative_code", "P"), None, await actor(session), NOW
+        session, LeadAction(lead_ref(lead), await actor(session), NOW), Ref("alternative_code", "P")
     )
 
     reason = await session.get(LostReason, lost.lost_reason_id)

@@ -19,7 +19,13 @@ from app.domain.auth import Actor
 from app.domain.enums import ContactLifeCycleState, Importance, LifeCycleState, TimeUnit
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.identifiers import Ref
-from app.domain.leads.commands import LeadChanges, PeriodInput, ProductItemRef, SetChange
+from app.domain.leads.commands import (
+    LeadAction,
+    LeadChanges,
+    PeriodInput,
+    ProductItemRef,
+    SetChange,
+)
 from app.domain.leads.service import update_lead
 from app.domain.models import AccountsReceivable, Contact, Lead, LostReason
 from tests.databases import DEMO_NOW
@@ -51,7 +57,7 @@ async def update(
     """update_lead on lead `number` at NOW with `LeadChanges(**fields)`."""
     lead = await lead_by_number(session, number)
     who = who or await actor(session)
-    return await update_lead(session, lead_ref(lead), LeadChanges(**fields), who, NOW)
+    return await update_lead(session, LeadAction(lead_ref(lead), who, NOW), LeadChanges(**fields))
 
 
 async def refused_update(
@@ -63,7 +69,9 @@ async def refused_update(
     lead_id = lead.id  # the ORM copy expires on rollback
     before = (await lead_row(session, lead_id), await set_members(session, lead_id))
     with pytest.raises(DomainError) as refused:
-        await update_lead(session, lead_ref(lead), LeadChanges(**fields), await actor(session), NOW)
+        await update_lead(
+            session, LeadAction(lead_ref(lead), await actor(session), NOW), LeadChanges(**fields)
+        )
     assert (await lead_row(session, lead_id), await set_members(session, lead_id)) == before
     await session.rollback()
     async with database.reader() as fresh:

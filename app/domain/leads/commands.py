@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Generic, Literal, TypeAlias, TypeVar
 
+from app.domain.auth import Actor
 from app.domain.enums import ContactType, Gender, LeadSourceType, TimeUnit
 from app.domain.identifiers import Ref
 
@@ -103,6 +104,18 @@ class SetChange(Generic[SetItem]):
 
     action: Literal["add", "remove"]
     item: SetItem
+
+
+@dataclass(frozen=True)
+class LeadAction:
+    """Who acts on which lead and when; optionally the status to land in, and the version the
+    lead must still be at."""
+
+    ref: Ref
+    actor: Actor
+    now: datetime
+    status: Ref | None = None
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)

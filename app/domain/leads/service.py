@@ -5,9 +5,10 @@ nothing is wrong. A write to an existing lead is one conditional UPDATE (on its 
 the caller names one, its version), so two clients racing on one lead can never both succeed.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,7 @@ from app.domain.leads.commands import (
     NOT_CLEARABLE,
     UNSET,
     AccountsReceivableChoice,
+    LeadAction,
     LeadChanges,
     ProductItemRef,
     SetChange,
@@ -131,10 +133,6 @@ class _Plan:
     new_account: AccountsReceivableChoice | None = None
     set_rows: list[Entity] = field(default_factory=list)
     removed: list[tuple[type[Entity], str]] = field(default_factory=list)
-
-
-async def _lead_or_raise(session: AsyncSession, ref: Ref) -> Lead:
-    return await find_one_or_raise(session, Lead, ref, "ref", LEAD)
 
 
 def _check_version(lead: Lead, expected_version: int | None) -> None:
@@ -721,25 +719,26 @@ async def _conditional_write(
     session: AsyncSession,
     lead: Lead,
     values: dict[str, Any],
-    action: Action,
+    kind: Action,
     states: frozenset[LifeCycleState],
-    expected_version: int | None,
-) -> None:
-    """Write `values` only if the lead is still in one of `states` (and at the version named)."""
+    action: LeadAction,
+) -> Lead:
+    """Write `values` only if the lead is still in one of `states` (and at the version named),
+    then read it back."""
     statement = (
         update(Lead)
         .where(col(Lead.id) == lead.id)
         .where(col(Lead.life_cycle_state).in_(states))
-        .values(**values, version=Lead.version + 1)
+        .values(**_logged(values, action.actor, action.now), version=Lead.version + 1)
     )
-    if expected_version is not None:
-        statement = statement.where(col(Lead.version) == expected_version)
+    if action.expected_version is not None:
+        statement = statement.where(col(Lead.version) == action.expected_version)
     result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
-    if result.rowcount == 1:
-        return
     await session.refresh(lead)
-    _check_version(lead, expected_version)
-    ensure_allowed(action, lead.life_cycle_state, field="ref", value=str(lead.number))
+    if result.rowcount == 1:
+        return lead
+    _check_version(lead, action.expected_version)
+    ensure_allowed(kind, lead.life_cycle_state, field="ref", value=str(lead.number))
     raise DomainError.single(
         "ref",
         lead.number,
@@ -748,192 +747,120 @@ async def _conditional_write(
     )
 
 
-async def _load_for(
-    session: AsyncSession, ref: Ref, action: Action, expected_version: int | None
-) -> Lead:
-    lead = await _lead_or_raise(session, ref)
-    ensure_allowed(action, lead.life_cycle_state, field="ref", value=str(lead.number))
-    _check_version(lead, expected_version)
+async def _load_for(session: AsyncSession, action: LeadAction, kind: Action) -> Lead:
+    lead = await find_one_or_raise(session, Lead, action.ref, "ref", LEAD)
+    ensure_allowed(kind, lead.life_cycle_state, field="ref", value=str(lead.number))
+    _check_version(lead, action.expected_version)
     return lead
 
 
-async def update_lead(
-    session: AsyncSession,
-    ref: Ref,
-    changes: LeadChanges,
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Lead:
+async def update_lead(session: AsyncSession, action: LeadAction, changes: LeadChanges) -> Lead:
     """Change the given fields of a lead that is not WON or LOST; the rest stays as it was."""
-    lead = await _load_for(session, ref, Action.UPDATE, expected_version)
-    plan = await _Validator(session, lead, changes, now).run()
+    lead = await _load_for(session, action, Action.UPDATE)
+    plan = await _Validator(session, lead, changes, action.now).run()
     await _save_new_records(session, plan, plan.values.get("contact_id", lead.contact_id))
-    await _conditional_write(
-        session,
-        lead,
-        _logged(plan.values, actor, now),
-        Action.UPDATE,
-        frozenset({lead.life_cycle_state}),
-        expected_version,
-    )
+    states = frozenset({lead.life_cycle_state})
+    await _conditional_write(session, lead, plan.values, Action.UPDATE, states, action)
     await _save_plan(session, lead.id, plan)
-    await session.refresh(lead)
     return lead
 
 
 async def _transition(
     session: AsyncSession,
-    lead: Lead,
-    action: Action,
-    status: LeadStatus | None,
-    values: dict[str, Any],
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None,
+    kind: Action,
+    action: LeadAction,
+    check: Callable[[Lead, Problems], Awaitable[dict[str, Any]]] | None = None,
 ) -> Lead:
-    rule = TRANSITIONS[action]
+    """Move a lead along the life cycle table: into the status named (or the lead type's
+    default for `kind`), after `check` has found no problem with what the action needs."""
+    lead = await _load_for(session, action, kind)
+    rule = TRANSITIONS[kind]
     assert rule.target is not None
-    assert status is not None
-    values = {**values, "status_id": status.id, "life_cycle_state": rule.target}
-    if rule.target in COMPLETED_STATES:
-        values["actual_completion_date"] = now
-    await _conditional_write(
-        session, lead, _logged(values, actor, now), action, rule.allowed_from, expected_version
-    )
-    await session.refresh(lead)
-    return lead
-
-
-async def _target_status(
-    session: AsyncSession, lead: Lead, action: Action, ref: Ref | None, problems: Problems
-) -> LeadStatus | None:
+    problems = Problems()
     lead_type = await session.get(LeadType, lead.type_id)
     assert lead_type is not None
-    defaults = {
-        Action.START_PROGRESS: lead_type.start_status_id,
-        Action.WIN: lead_type.win_status_id,
-        Action.LOSE: lead_type.lose_status_id,
-        Action.CANCEL: lead_type.cancel_status_id,
-    }
-    target = TRANSITIONS[action].target
-    assert target is not None
-    return await _status_in_state(session, ref, defaults[action], target, "status", problems)
-
-
-class StatusTransition(Protocol):
-    """An action that needs nothing but, optionally, the status to land in."""
-
-    async def __call__(
-        self,
-        session: AsyncSession,
-        ref: Ref,
-        status: Ref | None,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
-    ) -> Lead: ...
-
-
-def _status_transition(action: Action, summary: str) -> StatusTransition:
-    async def act(
-        session: AsyncSession,
-        ref: Ref,
-        status: Ref | None,
-        actor: Actor,
-        now: datetime,
-        expected_version: int | None = None,
-    ) -> Lead:
-        lead = await _load_for(session, ref, action, expected_version)
-        problems = Problems()
-        status_row = await _target_status(session, lead, action, status, problems)
-        problems.raise_if_any()
-        return await _transition(
-            session, lead, action, status_row, {}, actor, now, expected_version
-        )
-
-    act.__doc__ = summary
-    return act
-
-
-start_lead_progress = _status_transition(
-    Action.START_PROGRESS,
-    "Move a PENDING lead to IN_PROGRESS (the lead type's start status unless one is named).",
-)
-cancel_lead = _status_transition(Action.CANCEL, "Cancel an open lead.")
-
-
-async def lose_lead(
-    session: AsyncSession,
-    ref: Ref,
-    lost_reason: Ref,
-    status: Ref | None,
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Lead:
-    """Mark an open lead LOST, for a reason."""
-    lead = await _load_for(session, ref, Action.LOSE, expected_version)
-    problems = Problems()
-    reason = await find_one(session, LostReason, lost_reason, "lostReason", "lost reason", problems)
-    status_row = await _target_status(session, lead, Action.LOSE, status, problems)
-    problems.raise_if_any()
-    assert reason is not None
-    return await _transition(
-        session,
-        lead,
-        Action.LOSE,
-        status_row,
-        {"lost_reason_id": reason.id},
-        actor,
-        now,
-        expected_version,
+    default_status = getattr(lead_type, _DEFAULT_STATUS[kind])
+    status = await _status_in_state(
+        session, action.status, default_status, rule.target, "status", problems
     )
+    values = {} if check is None else await check(lead, problems)
+    problems.raise_if_any()
+    assert status is not None
+    values |= {"status_id": status.id, "life_cycle_state": rule.target}
+    if rule.target in COMPLETED_STATES:
+        values["actual_completion_date"] = action.now
+    return await _conditional_write(session, lead, values, kind, rule.allowed_from, action)
+
+
+_DEFAULT_STATUS = {
+    Action.START_PROGRESS: "start_status_id",
+    Action.WIN: "win_status_id",
+    Action.LOSE: "lose_status_id",
+    Action.CANCEL: "cancel_status_id",
+}
+
+
+async def start_lead_progress(session: AsyncSession, action: LeadAction) -> Lead:
+    """Move a PENDING lead to IN_PROGRESS (the lead type's start status unless one is named)."""
+    return await _transition(session, Action.START_PROGRESS, action)
+
+
+async def cancel_lead(session: AsyncSession, action: LeadAction) -> Lead:
+    """Cancel an open lead."""
+    return await _transition(session, Action.CANCEL, action)
+
+
+async def lose_lead(session: AsyncSession, action: LeadAction, lost_reason: Ref) -> Lead:
+    """Mark an open lead LOST, for a reason."""
+
+    async def check(_: Lead, problems: Problems) -> dict[str, Any]:
+        reason = await find_one(
+            session, LostReason, lost_reason, "lostReason", "lost reason", problems
+        )
+        return {} if reason is None else {"lost_reason_id": reason.id}
+
+    return await _transition(session, Action.LOSE, action, check)
 
 
 async def win_lead(
     session: AsyncSession,
-    ref: Ref,
-    accounts_receivable: AccountsReceivableChoice | None,
-    status: Ref | None,
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None = None,
+    action: LeadAction,
+    accounts_receivable: AccountsReceivableChoice | None = None,
 ) -> Lead:
-    """Mark an IN_PROGRESS lead WON, billed to an existing or a new accounts receivable."""
-    lead = await _load_for(session, ref, Action.WIN, expected_version)
-    problems = Problems()
-    status_row = await _target_status(session, lead, Action.WIN, status, problems)
-    account_id = lead.accounts_receivable_id
-    if accounts_receivable is not None and accounts_receivable.existing is not None:
+    """Mark an IN_PROGRESS lead WON, billed to an existing or a new accounts receivable (the
+    lead's own when none is named)."""
+
+    async def check(lead: Lead, problems: Problems) -> dict[str, Any]:
+        if accounts_receivable is None:
+            if lead.accounts_receivable_id is None:
+                problems.add(
+                    "accountsReceivable",
+                    None,
+                    ErrorCode.REQUIRED,
+                    f"Lead {lead.number} has no accounts receivable: name an existing one or "
+                    "open a new one.",
+                )
+            return {}
         existing = accounts_receivable.existing
+        if existing is None:
+            if problems:
+                return {}
+            plan = _Plan(new_account=accounts_receivable)
+            await _save_new_records(session, plan, lead.contact_id)
+            return plan.values
+        path = "accountsReceivable.existing"
         account = await find_one(
-            session,
-            AccountsReceivable,
-            existing,
-            "accountsReceivable.existing",
-            "accounts receivable",
-            problems,
+            session, AccountsReceivable, existing, path, "accounts receivable", problems
         )
-        if account is not None and account.owner_id != lead.contact_id:
+        if account is None:
+            return {}
+        if account.owner_id != lead.contact_id:
             problems.add(
-                existing.path("accountsReceivable.existing"),
+                existing.path(path),
                 existing.value,
                 ErrorCode.INVALID,
                 f"Accounts receivable {account.number} belongs to another contact.",
             )
-        account_id = None if account is None else account.id
-    elif accounts_receivable is None and account_id is None:
-        problems.add(
-            "accountsReceivable",
-            None,
-            ErrorCode.REQUIRED,
-            f"Lead {lead.number} has no accounts receivable: name an existing one or open a "
-            "new one.",
-        )
-    problems.raise_if_any()
-    plan = _Plan(values={"accounts_receivable_id": account_id}, new_account=accounts_receivable)
-    await _save_new_records(session, plan, lead.contact_id)
-    return await _transition(
-        session, lead, Action.WIN, status_row, plan.values, actor, now, expected_version
-    )
+        return {"accounts_receivable_id": account.id}
+
+    return await _transition(session, Action.WIN, action, check)

@@ -2,7 +2,7 @@
 reports refusals as `errors` (nothing written)."""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,7 @@ from app.db import in_transaction
 from app.domain import models
 from app.domain.errors import DomainError
 from app.domain.leads import service
+from app.domain.leads.commands import LeadAction
 from app.graphql.context import Info
 from app.graphql.errors import UserError, user_errors
 from app.graphql.leads.inputs import (
@@ -44,10 +45,8 @@ VersionArgument = Annotated[
     ),
 ]
 
-Work = Callable[[AsyncSession], Awaitable[models.Lead]]
 
-
-async def _run(info: Info, work: Work) -> LeadPayload:
+async def _run(info: Info, work: Callable[[AsyncSession], Awaitable[models.Lead]]) -> LeadPayload:
     try:
         row = await in_transaction(info.context.database.writer, work)
     except DomainError as error:
@@ -55,29 +54,20 @@ async def _run(info: Info, work: Work) -> LeadPayload:
     return LeadPayload(lead=Lead.of(row), errors=[])
 
 
-def _status_transition(act: service.StatusTransition, description: str) -> Any:
-    """A mutation for an action that takes only the lead, a status and a version."""
-
-    async def resolve(
-        info: Info,
-        ref: RefArgument,
-        status: StatusArgument = None,
-        expected_version: VersionArgument = None,
-    ) -> LeadPayload:
-        context = info.context
-        return await _run(
-            info,
-            lambda session: act(
-                session,
-                ref.to_ref(),
-                None if status is None else status.to_ref(),
-                context.actor,
-                context.now,
-                expected_version,
-            ),
-        )
-
-    return strawberry.mutation(resolver=resolve, description=description)
+def _action(
+    info: Info,
+    ref: LeadRef,
+    status: LeadStatusRef | None = None,
+    expected_version: int | None = None,
+) -> LeadAction:
+    """The domain's account of who acts on which lead, from the request and its arguments."""
+    return LeadAction(
+        ref=ref.to_ref(),
+        actor=info.context.actor,
+        now=info.context.now,
+        status=None if status is None else status.to_ref(),
+        expected_version=expected_version,
+    )
 
 
 @strawberry.type
@@ -103,19 +93,20 @@ class LeadMutation:
         input: Annotated[UpdateLeadInput, strawberry.argument(description="The changes.")],
         expected_version: VersionArgument = None,
     ) -> LeadPayload:
+        action = _action(info, ref, expected_version=expected_version)
         changes = lead_changes(input)
-        context = info.context
-        return await _run(
-            info,
-            lambda session: service.update_lead(
-                session, ref.to_ref(), changes, context.actor, context.now, expected_version
-            ),
-        )
+        return await _run(info, lambda session: service.update_lead(session, action, changes))
 
-    start_lead_progress: LeadPayload = _status_transition(
-        service.start_lead_progress, "Move a PENDING lead to IN_PROGRESS."
-    )
-    cancel_lead: LeadPayload = _status_transition(service.cancel_lead, "Cancel an open lead.")
+    @mutation(description="Move a PENDING lead to IN_PROGRESS.")
+    async def start_lead_progress(
+        self,
+        info: Info,
+        ref: RefArgument,
+        status: StatusArgument = None,
+        expected_version: VersionArgument = None,
+    ) -> LeadPayload:
+        action = _action(info, ref, status, expected_version)
+        return await _run(info, lambda session: service.start_lead_progress(session, action))
 
     @mutation(description="Mark an IN_PROGRESS lead WON.")
     async def win_lead(
@@ -132,19 +123,9 @@ class LeadMutation:
         status: StatusArgument = None,
         expected_version: VersionArgument = None,
     ) -> LeadPayload:
-        context = info.context
-        return await _run(
-            info,
-            lambda session: service.win_lead(
-                session,
-                ref.to_ref(),
-                None if accounts_receivable is None else accounts_receivable.to_domain(),
-                None if status is None else status.to_ref(),
-                context.actor,
-                context.now,
-                expected_version,
-            ),
-        )
+        action = _action(info, ref, status, expected_version)
+        account = None if accounts_receivable is None else accounts_receivable.to_domain()
+        return await _run(info, lambda session: service.win_lead(session, action, account))
 
     @mutation(description="Mark an open lead LOST, for a reason.")
     async def lose_lead(
@@ -157,16 +138,17 @@ class LeadMutation:
         status: StatusArgument = None,
         expected_version: VersionArgument = None,
     ) -> LeadPayload:
-        context = info.context
-        return await _run(
-            info,
-            lambda session: service.lose_lead(
-                session,
-                ref.to_ref(),
-                lost_reason.to_ref(),
-                None if status is None else status.to_ref(),
-                context.actor,
-                context.now,
-                expected_version,
-            ),
-        )
+        action = _action(info, ref, status, expected_version)
+        reason = lost_reason.to_ref()
+        return await _run(info, lambda session: service.lose_lead(session, action, reason))
+
+    @mutation(description="Cancel an open lead.")
+    async def cancel_lead(
+        self,
+        info: Info,
+        ref: RefArgument,
+        status: StatusArgument = None,
+        expected_version: VersionArgument = None,
+    ) -> LeadPayload:
+        action = _action(info, ref, status, expected_version)
+        return await _run(info, lambda session: service.cancel_lead(session, action))
