@@ -2,7 +2,7 @@
 reports refusals as `errors` (nothing written)."""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,6 +70,23 @@ def _action(
     )
 
 
+def _status_only(
+    act: Callable[[AsyncSession, LeadAction], Awaitable[models.Lead]], description: str
+) -> Any:
+    """A mutation for an action that takes nothing but the lead, a status and a version."""
+
+    async def resolve(
+        info: Info,
+        ref: RefArgument,
+        status: StatusArgument = None,
+        expected_version: VersionArgument = None,
+    ) -> LeadPayload:
+        action = _action(info, ref, status, expected_version)
+        return await _run(info, lambda session: act(session, action))
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
 @strawberry.type
 class LeadMutation:
     @mutation(description="Create a lead (the seeds' `create`).")
@@ -97,16 +114,9 @@ class LeadMutation:
         changes = lead_changes(input)
         return await _run(info, lambda session: service.update_lead(session, action, changes))
 
-    @mutation(description="Move a PENDING lead to IN_PROGRESS.")
-    async def start_lead_progress(
-        self,
-        info: Info,
-        ref: RefArgument,
-        status: StatusArgument = None,
-        expected_version: VersionArgument = None,
-    ) -> LeadPayload:
-        action = _action(info, ref, status, expected_version)
-        return await _run(info, lambda session: service.start_lead_progress(session, action))
+    start_lead_progress: LeadPayload = _status_only(
+        service.start_lead_progress, "Move a PENDING lead to IN_PROGRESS."
+    )
 
     @mutation(description="Mark an IN_PROGRESS lead WON.")
     async def win_lead(
@@ -142,13 +152,4 @@ class LeadMutation:
         reason = lost_reason.to_ref()
         return await _run(info, lambda session: service.lose_lead(session, action, reason))
 
-    @mutation(description="Cancel an open lead.")
-    async def cancel_lead(
-        self,
-        info: Info,
-        ref: RefArgument,
-        status: StatusArgument = None,
-        expected_version: VersionArgument = None,
-    ) -> LeadPayload:
-        action = _action(info, ref, status, expected_version)
-        return await _run(info, lambda session: service.cancel_lead(session, action))
+    cancel_lead: LeadPayload = _status_only(service.cancel_lead, "Cancel an open lead.")
