@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Numeric, TypeDecorator, UniqueConstraint
+from sqlalchemy import DateTime, Index, Numeric, TypeDecorator, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
@@ -294,6 +294,12 @@ class Counter(SQLModel, table=True):
 
 class Lead(Entity, table=True):
     """A sales opportunity with a contact."""
+
+    # The life cycle lists page by number; overdue and close-to-completion range over dates.
+    __table_args__ = (
+        Index("ix_lead_state_number", "life_cycle_state", "number"),
+        Index("ix_lead_state_expected", "life_cycle_state", "expected_completion_date"),
+    )
 
     number: int = Field(unique=True)
     version: int = 1

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 10:47:48.018791
+Create Date: 2026-11-25 11:16:33.493138
 """
 
 from collections.abc import Sequence
@@ -644,6 +644,10 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_lead_priority"), ["priority"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_source_type"), ["source_type"], unique=False)
+        batch_op.create_index(
+            "ix_lead_state_expected", ["life_cycle_state", "expected_completion_date"], unique=False
+        )
+        batch_op.create_index("ix_lead_state_number", ["life_cycle_state", "number"], unique=False)
         batch_op.create_index(batch_op.f("ix_lead_type_id"), ["type_id"], unique=False)
 
     op.create_table(
@@ -748,6 +752,8 @@ def downgrade() -> None:
     op.drop_table("lead_competitor")
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lead_type_id"))
+        batch_op.drop_index("ix_lead_state_number")
+        batch_op.drop_index("ix_lead_state_expected")
         batch_op.drop_index(batch_op.f("ix_lead_source_type"))
         batch_op.drop_index(batch_op.f("ix_lead_priority"))
         batch_op.drop_index(batch_op.f("ix_lead_life_cycle_state"))
