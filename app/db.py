@@ -25,7 +25,7 @@ from app.settings import Settings
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
-WRITE_ATTEMPTS = 8
+WRITE_ATTEMPTS = 3
 
 T = TypeVar("T")
 

@@ -2,7 +2,12 @@
 
 from typing import Any
 
+import httpx2
+
+from app.main import create_app
+from app.settings import Profile, Settings
 from tests.conftest import GraphQLClient
+from tests.databases import Template
 
 LOGIN = """
 mutation ($username: String!, $password: String!) {
@@ -69,3 +74,18 @@ async def test_logout_revokes_the_token(gql: GraphQLClient) -> None:
     assert await gql("mutation { logout }", token=token) == {"data": {"logout": True}}
     after = await gql("{ me { username } }", token=token)
     assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_production_closes_introspection_to_anonymous_callers(
+    settings: Settings, template: Template
+) -> None:
+    production = create_app(settings.model_copy(update={"profile": Profile.PRODUCTION}))
+    transport = httpx2.ASGITransport(app=production)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
+        client = GraphQLClient(http, template.token)
+        anonymous = await client("{ __schema { queryType { name } } }", anonymous=True)
+        signed_in = await client("{ __schema { queryType { name } } }")
+    await production.state.database.dispose()
+    assert anonymous["data"] is None
+    assert [error["extensions"]["code"] for error in anonymous["errors"]] == ["UNAUTHENTICATED"]
+    assert signed_in == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
