@@ -50,15 +50,13 @@ class ContactInformation:
     @resolved(description="Identity documents, birth date and other demographics.")
     def demographics(self) -> Demographics:
         row = self.row
+        copied = {
+            name: getattr(row, name)
+            for name in Demographics.__dataclass_fields__
+            if name not in {"date_of_birth", "name_day"}
+        }
         return Demographics(
-            gender=row.gender,
-            id_number=row.id_number,
-            passport_number=row.passport_number,
-            social_security_number=row.social_security_number,
-            passport_issued_by_country=row.passport_issued_by_country,
-            id_issued_by_country=row.id_issued_by_country,
-            industry=row.industry,
-            industry_sector=row.industry_sector,
+            **copied,
             date_of_birth=CalendarDay(
                 day=row.birth_day, month=row.birth_month, year=row.birth_year
             ),

@@ -76,19 +76,11 @@ class NewContactInput:
         """The domain's form."""
         demographics = self.demographics or DemographicsInput()
         return commands.NewContact(
-            type=self.type,
-            title=self.title,
-            first_name=self.first_name,
-            middle_name=self.middle_name,
-            last_name=self.last_name,
-            company_name=self.company_name,
-            email=self.email,
-            phone=self.phone,
-            **{name: getattr(demographics, name) for name in _DEMOGRAPHICS},
+            **{
+                name: getattr(demographics if hasattr(demographics, name) else self, name)
+                for name in commands.NewContact.__dataclass_fields__
+            }
         )
-
-
-_DEMOGRAPHICS = ("gender", "id_number", "passport_number", "social_security_number")
 
 
 @strawberry.input(one_of=True, description="An existing contact, or a new one to create.")
