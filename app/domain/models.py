@@ -12,12 +12,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Numeric, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, Numeric, TypeDecorator, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
 from app.domain import enums
+
+# What an INTEGER column holds on PostgreSQL (SQLite's hold more): a number outside it names
+# nothing stored.
+INTEGER_RANGE = range(-(2**31), 2**31)
 
 
 def new_id() -> str:
@@ -44,6 +49,31 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Money(TypeDecorator[Decimal]):
+    """Exact money with two decimals: NUMERIC(18, 2), or whole cents in an INTEGER on SQLite,
+    whose NUMERIC is a float that would round large sums."""
+
+    impl = Numeric(18, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(18, 2))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Decimal | int | None:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return int(value.scaleb(2))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(value).scaleb(-2)
+        return Decimal(value)
 
 
 def _enum(enum_class: type[StrEnum]) -> Any:
@@ -310,7 +340,7 @@ class Lead(Entity, table=True):
     importance: enums.Importance = Field(sa_type=_enum(enums.Importance), index=True)
     priority: int = Field(index=True)
     probability_to_win: int | None = None
-    target_amount: Decimal | None = Field(default=None, sa_type=Numeric(18, 2))
+    target_amount: Decimal | None = Field(default=None, sa_type=Money)
     description: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
-from app.domain.models import UTCDateTime
+from app.domain.models import Money, UTCDateTime
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -230,7 +230,7 @@ def upgrade() -> None:
         ),
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("probability_to_win", sa.Integer(), nullable=True),
-        sa.Column("target_amount", sa.Numeric(18, 2), nullable=True),
+        sa.Column("target_amount", Money(), nullable=True),
         *_optional(AutoString, "description", "contact_email", "contact_phone"),
         _ref("contact_id", "contact", nullable=False),
         _ref("accounts_receivable_id", "accounts_receivable"),
