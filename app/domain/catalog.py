@@ -25,7 +25,6 @@ async def search_contacts(session: AsyncSession, search: str | None) -> Sequence
     """Contacts whose names or identity numbers contain `search` (all when it is empty)."""
     statement = select(Contact).order_by(col(Contact.last_name), col(Contact.company_name))
     if search:
-        pattern = f"%{search.lower()}%"
         columns = (
             Contact.first_name,
             Contact.last_name,
@@ -33,5 +32,8 @@ async def search_contacts(session: AsyncSession, search: str | None) -> Sequence
             Contact.id_number,
             Contact.passport_number,
         )
-        statement = statement.where(or_(*(col(column).ilike(pattern) for column in columns)))
+        # Escaped, so that `%` and `_` are searched for as themselves.
+        statement = statement.where(
+            or_(*(col(column).icontains(search, autoescape=True) for column in columns))
+        )
     return (await session.scalars(statement.limit(CONTACT_SEARCH_LIMIT))).all()

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
 from app.domain.errors import DomainError, ErrorCode, Problems
+from app.domain.models import INTEGER_RANGE
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -37,7 +38,10 @@ class Ref:
 def _column_value(model: type[SQLModel], ref: Ref) -> Any:
     column = model.__table__.c[ref.key]  # type: ignore[attr-defined]
     if column.type.python_type is int:
-        return int(ref.value)
+        number = int(ref.value)
+        if number not in INTEGER_RANGE:
+            raise ValueError(f"{number} does not fit an INTEGER column")
+        return number
     return ref.value
 
 

@@ -5,7 +5,7 @@ is shorter, always counted from D itself (dateutil's `relativedelta` does exactl
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -19,6 +19,14 @@ _FIXED_UNITS = {
 }
 _MONTHS_IN = {TimeUnit.MONTHS: 1, TimeUnit.YEARS: 12}
 
+# A period is measured against the span of up to a year that follows its end, so a lead's
+# dates stay before the last year the calendar holds.
+LAST_MOMENT = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+class OutOfRangeError(ValueError):
+    """A moment outside what a lead's dates may be: before year 1 or from LAST_MOMENT on."""
+
 
 @dataclass(frozen=True)
 class TimePeriod:
@@ -28,11 +36,31 @@ class TimePeriod:
     unit: TimeUnit
 
 
+def in_utc(moment: datetime) -> datetime:
+    """`moment` in UTC (read as UTC when it has no offset), before LAST_MOMENT; OutOfRangeError
+    otherwise."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise OutOfRangeError(f"{moment.isoformat()} lies outside the calendar") from None
+    if utc >= LAST_MOMENT:
+        raise OutOfRangeError(f"{moment.isoformat()} is not before {LAST_MOMENT.isoformat()}")
+    return utc
+
+
 def add_period(start: datetime, value: int, unit: TimeUnit) -> datetime:
-    """`start` moved on by `value` units (calendar months and years, fixed lengths otherwise)."""
-    if unit in _MONTHS_IN:
-        return start + relativedelta(months=value * _MONTHS_IN[unit])
-    return start + value * _FIXED_UNITS[unit]
+    """`start` moved on by `value` units (calendar months and years, fixed lengths otherwise);
+    OutOfRangeError when that passes the calendar's last year."""
+    try:
+        if unit in _MONTHS_IN:
+            end = start + relativedelta(months=value * _MONTHS_IN[unit])
+        else:
+            end = start + value * _FIXED_UNITS[unit]
+    except (OverflowError, ValueError):
+        raise OutOfRangeError(f"{start.isoformat()} plus {value} {unit} passes year 9999") from None
+    return end
 
 
 def _months_after(day: date, months: int) -> date:

@@ -2,6 +2,7 @@
 numbering, and refusals that report every problem and write nothing."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ from tests.factories import (
     count,
     existing_account,
     existing_contact,
+    new_account,
     new_lead,
     set_members,
     status_id,
@@ -540,3 +542,148 @@ async def test_importance_is_stored_as_given(session: AsyncSession) -> None:
     )
 
     assert (lead.importance, lead.priority) == (Importance.CUSTOM2, 3)
+
+
+# --- what the columns and the calendar hold -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        pytest.param("NaN", "The target amount must be a number.", id="nan"),
+        pytest.param("Infinity", "The target amount must be a number.", id="infinity"),
+        pytest.param(
+            "1E+16", "The target amount must be below 10,000,000,000,000,000.", id="too-large"
+        ),
+        pytest.param("1.005", "The target amount has at most two decimal places.", id="cents"),
+        pytest.param("-0.01", "The target amount cannot be negative.", id="negative"),
+    ],
+)
+async def test_a_target_amount_its_column_cannot_hold_is_invalid(
+    session: AsyncSession, amount: str, message: str
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        await create_lead(
+            session, new_lead(target_amount=Decimal(amount)), await actor(session), NOW
+        )
+
+    assert [(p.field, p.value, p.code, p.message) for p in refused.value.problems] == [
+        ("input.targetAmount", amount, ErrorCode.INVALID, message)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "stored"),
+    [
+        pytest.param("9999999999999999.99", Decimal("9999999999999999.99"), id="largest"),
+        pytest.param("1.50000", Decimal("1.50"), id="trailing-zeros"),
+    ],
+)
+async def test_a_target_amount_that_fits_is_stored_exactly(
+    session: AsyncSession, amount: str, stored: Decimal
+) -> None:
+    lead = await create_lead(
+        session, new_lead(target_amount=Decimal(amount)), await actor(session), NOW
+    )
+
+    assert lead.target_amount == stored
+
+
+async def test_dates_from_the_calendars_last_year_on_are_invalid(session: AsyncSession) -> None:
+    problems = await refused_create(
+        session,
+        new_lead(
+            start_date=datetime(9999, 12, 31, tzinfo=UTC),
+            udf={"udf_date_1": datetime.fromisoformat("0001-01-01T00:00:00+05:00")},
+        ),
+    )
+
+    assert problems == [
+        ("input.startDate", "9999-12-31T00:00:00+00:00", ErrorCode.INVALID),
+        ("input.udfDate1", "0001-01-01T00:00:00+05:00", ErrorCode.INVALID),
+    ]
+
+
+async def test_an_expected_date_past_the_limit_once_in_utc_is_invalid(
+    session: AsyncSession,
+) -> None:
+    expected = datetime.fromisoformat("9998-12-31T23:00:00-05:00")
+
+    problems = await refused_create(
+        session, new_lead(estimated_completion_time=UNSET, expected_completion_date=expected)
+    )
+
+    assert problems == [
+        ("input.expectedCompletionDate", "9998-12-31T23:00:00-05:00", ErrorCode.INVALID)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "period"),
+    [
+        pytest.param(datetime(9998, 6, 1, tzinfo=UTC), PeriodInput(1, TimeUnit.YEARS), id="year"),
+        pytest.param(NOW, PeriodInput(2_000_000_000, TimeUnit.YEARS), id="past-the-calendar"),
+        pytest.param(NOW, PeriodInput(2_000_000_000, TimeUnit.DAYS), id="days"),
+    ],
+)
+async def test_an_estimated_time_reaching_past_the_limit_is_invalid(
+    session: AsyncSession, start: datetime, period: PeriodInput
+) -> None:
+    problems = await refused_create(
+        session, new_lead(start_date=start, estimated_completion_time=period)
+    )
+
+    assert problems == [
+        ("input.estimatedCompletionTime", f"{period.value} {period.unit}", ErrorCode.INVALID)
+    ]
+
+
+async def test_dates_are_stored_in_utc_and_read_as_utc_without_an_offset(
+    session: AsyncSession,
+) -> None:
+    lead = await create_lead(
+        session,
+        new_lead(
+            start_date=datetime(2026, 11, 25, 12, 0),
+            estimated_completion_time=UNSET,
+            expected_completion_date=datetime.fromisoformat("2026-12-25T10:00:00+02:00"),
+        ),
+        await actor(session),
+        NOW,
+    )
+
+    assert (lead.start_date, lead.expected_completion_date) == (
+        datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        datetime(2026, 12, 25, 8, 0, tzinfo=UTC),
+    )
+
+
+async def test_texts_longer_than_their_columns_are_invalid(session: AsyncSession) -> None:
+    long_id, long_name = "9" * 101, "N" * 201
+    choice = person(first_name="Eleni", last_name="Savva", id_number=long_id)
+
+    problems = await refused_create(
+        session, new_lead(contact=choice, accounts_receivable=new_account(long_name))
+    )
+
+    assert problems == [
+        ("input.accountsReceivable.new.name", long_name, ErrorCode.INVALID),
+        ("input.contactInformation.new.demographics.idNumber", long_id, ErrorCode.INVALID),
+    ]
+
+
+async def test_a_default_account_name_is_cut_to_its_column(session: AsyncSession) -> None:
+    first, last = "F" * 150, "L" * 150
+
+    lead = await create_lead(
+        session,
+        new_lead(
+            contact=person(first_name=first, last_name=last), accounts_receivable=new_account()
+        ),
+        await actor(session),
+        NOW,
+    )
+
+    account = await session.get(AccountsReceivable, lead.accounts_receivable_id)
+    assert account is not None
+    assert account.name == f"{first} {last}"[:200]

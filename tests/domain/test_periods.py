@@ -10,7 +10,15 @@ from datetime import UTC, datetime
 import pytest
 
 from app.domain.enums import TimeUnit
-from app.domain.periods import add_period, period_between, time_overdue, time_to_completion
+from app.domain.periods import (
+    LAST_MOMENT,
+    OutOfRangeError,
+    add_period,
+    in_utc,
+    period_between,
+    time_overdue,
+    time_to_completion,
+)
 
 # --- add_period ---------------------------------------------------------------------------
 
@@ -522,3 +530,58 @@ def test_completion_equal_to_reference_gives_neither(moment: datetime) -> None:
     # then neither applies
     assert to_completion is None
     assert overdue is None
+
+
+# --- the calendar's ends ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "value", "unit"),
+    [
+        pytest.param(datetime(9999, 6, 1, tzinfo=UTC), 1, TimeUnit.YEARS, id="years"),
+        pytest.param(datetime(2026, 1, 1, tzinfo=UTC), 2_000_000_000, TimeUnit.MONTHS, id="mon"),
+        pytest.param(datetime(9999, 12, 31, tzinfo=UTC), 1, TimeUnit.DAYS, id="days"),
+    ],
+)
+def test_add_period_past_the_calendar_is_out_of_range(
+    start: datetime, value: int, unit: TimeUnit
+) -> None:
+    with pytest.raises(OutOfRangeError):
+        add_period(start, value, unit)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        pytest.param(
+            datetime(2016, 11, 1, 9, 0), datetime(2016, 11, 1, 9, 0, tzinfo=UTC), id="naive"
+        ),
+        pytest.param(
+            datetime.fromisoformat("2016-11-01T09:00:00+02:00"),
+            datetime(2016, 11, 1, 7, 0, tzinfo=UTC),
+            id="offset",
+        ),
+        pytest.param(
+            datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC),
+            datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC),
+            id="last-second",
+        ),
+    ],
+)
+def test_in_utc_reads_naive_moments_as_utc(moment: datetime, expected: datetime) -> None:
+    result = in_utc(moment)
+
+    assert (result, result.tzinfo) == (expected, UTC)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        pytest.param(LAST_MOMENT, id="last-moment"),
+        pytest.param(datetime.fromisoformat("9998-12-31T23:00:00-05:00"), id="past-it-in-utc"),
+        pytest.param(datetime.fromisoformat("0001-01-01T00:00:00+05:00"), id="before-year-1"),
+    ],
+)
+def test_in_utc_refuses_moments_outside_the_range(moment: datetime) -> None:
+    with pytest.raises(OutOfRangeError):
+        in_utc(moment)

@@ -5,6 +5,7 @@ is stable: a cursor is the last number seen, an offset skips that many.
 """
 
 import base64
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,8 +17,16 @@ from sqlmodel import col
 from app.domain.enums import OPEN_STATES, Importance, LeadSourceType, LifeCycleState, TimeUnit
 from app.domain.errors import DomainError, ErrorCode, Problems
 from app.domain.identifiers import Ref, find_one, find_one_or_raise
-from app.domain.models import AccountsReceivable, Contact, Entity, Lead, LeadCategory, LeadType
-from app.domain.periods import add_period
+from app.domain.models import (
+    INTEGER_RANGE,
+    AccountsReceivable,
+    Contact,
+    Entity,
+    Lead,
+    LeadCategory,
+    LeadType,
+)
+from app.domain.periods import OutOfRangeError, add_period
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -78,8 +87,9 @@ def decode_cursor(cursor: str) -> int:
     """The lead number inside a cursor; INVALID when it is not one of ours."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX):
-            return int(text.removeprefix(_CURSOR_PREFIX))
+        number = int(text.removeprefix(_CURSOR_PREFIX))
+        if text.startswith(_CURSOR_PREFIX) and number in INTEGER_RANGE:
+            return number
     except (ValueError, UnicodeDecodeError):
         pass
     raise DomainError.single("after", cursor, ErrorCode.INVALID, "This is not a cursor of ours.")
@@ -130,7 +140,9 @@ def _view_conditions(view: LeadView, now: datetime) -> list[ColumnElement[bool]]
                 "period", value, ErrorCode.INVALID, "The period must be a positive number."
             )
         conditions.append(col(Lead.expected_completion_date) >= now)
-        conditions.append(col(Lead.expected_completion_date) <= add_period(now, value, unit))
+        # A period past the calendar's end takes in every lead still ahead.
+        with suppress(OutOfRangeError):
+            conditions.append(col(Lead.expected_completion_date) <= add_period(now, value, unit))
     return conditions
 
 

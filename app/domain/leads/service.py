@@ -8,6 +8,7 @@ the caller names one, its version), so two clients racing on one lead can never 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import CursorResult, delete, select, update
@@ -15,7 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.domain.auth import Actor
-from app.domain.contacts import contact_for, open_accounts_receivable, owns_accounts_receivable
+from app.domain.contacts import (
+    check_new_accounts_receivable,
+    contact_for,
+    open_accounts_receivable,
+    owns_accounts_receivable,
+)
 from app.domain.enums import (
     CUSTOM_SOURCE_TYPES,
     OPEN_STATES,
@@ -32,6 +38,7 @@ from app.domain.leads.commands import (
     AccountsReceivableChoice,
     LeadAction,
     LeadChanges,
+    PeriodInput,
     ProductItemRef,
     SetChange,
     SourceChoice,
@@ -70,10 +77,13 @@ from app.domain.models import (
     User,
 )
 from app.domain.numbering import NumberSeries, next_number
-from app.domain.periods import add_period, period_between
+from app.domain.periods import LAST_MOMENT, OutOfRangeError, add_period, in_utc, period_between
 
 LEAD = "lead"
 PRIORITIES = range(1, 7)
+# What the target amount's NUMERIC(18, 2) column holds.
+MONEY_LIMIT = Decimal(10) ** 16
+CENT = Decimal("0.01")
 PROBABILITIES = range(101)
 
 # Lead fields that simply name another record: (model, label, column).
@@ -223,7 +233,7 @@ class _Validator:
         if self.lead is None and lead_type is not None:
             self.messages_on_create(lead_type)
         await self.sets()
-        self.plan.values.update(self.changes.udf)
+        self.udf()
         self.problems.raise_if_any()
         return self.plan
 
@@ -336,26 +346,48 @@ class _Validator:
                 "The probability to win is a percentage from 0 to 100.",
             )
         amount = changes.target_amount
-        if not isinstance(amount, Unset) and amount is not None and amount < 0:
-            self.problems.add(
-                "input.targetAmount",
-                amount,
-                ErrorCode.INVALID,
-                "The target amount cannot be negative.",
-            )
+        if not isinstance(amount, Unset) and amount is not None:
+            self.target_amount(amount)
         for name in ("probability_to_win", "target_amount", *_PLAIN_FIELDS):
             value = getattr(changes, name)
             if value is not UNSET:
                 self.plan.values[name] = value
 
+    def moment(self, name: str, value: datetime) -> datetime | None:
+        """A date of the lead, in UTC; None, and a problem, when it is out of range."""
+        try:
+            return in_utc(value)
+        except OutOfRangeError:
+            self.problems.add(
+                _path(name),
+                value.isoformat(),
+                ErrorCode.INVALID,
+                f"A lead's dates lie between year 1 and {LAST_MOMENT.date()} in UTC.",
+            )
+            return None
+
+    def target_amount(self, amount: Decimal) -> None:
+        """Money as its column holds it: a sum of at most 16 digits and two decimals."""
+        reason = None
+        if not amount.is_finite():
+            reason = "The target amount must be a number."
+        elif amount < 0:
+            reason = "The target amount cannot be negative."
+        elif amount >= MONEY_LIMIT:
+            reason = f"The target amount must be below {MONEY_LIMIT:,}."
+        elif amount != amount.quantize(CENT):
+            reason = "The target amount has at most two decimal places."
+        if reason is not None:
+            self.problems.add("input.targetAmount", amount, ErrorCode.INVALID, reason)
+
     def dates(self) -> None:
-        changes = self.changes
-        if not isinstance(changes.start_date, Unset):
-            self.plan.values["start_date"] = changes.start_date
-        elif self.lead is None:
-            self.plan.values["start_date"] = self.now
-        start: datetime = self.current("start_date")
-        expected, estimated = changes.expected_completion_date, changes.estimated_completion_time
+        start = self.start_date()
+        if start is None:
+            return
+        expected, estimated = (
+            self.changes.expected_completion_date,
+            self.changes.estimated_completion_time,
+        )
         if not isinstance(expected, Unset) and not isinstance(estimated, Unset):
             self.problems.add(
                 "input.estimatedCompletionTime",
@@ -363,32 +395,58 @@ class _Validator:
                 ErrorCode.INVALID,
                 "Give the expected completion date or the estimated completion time, not both.",
             )
-            return
-        if not isinstance(estimated, Unset):
-            if estimated.value <= 0:
-                self.problems.add(
-                    "input.estimatedCompletionTime.value",
-                    estimated.value,
-                    ErrorCode.INVALID,
-                    "The estimated completion time must be a positive number of units.",
-                )
-                return
-            self.plan.values["expected_completion_date"] = add_period(
-                start, estimated.value, estimated.unit
+        elif not isinstance(estimated, Unset):
+            self.expected_from_estimate(start, estimated)
+        elif not isinstance(expected, Unset):
+            checked = self.moment("expected_completion_date", expected)
+            if checked is not None:
+                self.expected_on(start, checked)
+        elif self.lead is None:
+            self.required(
+                "expected_completion_date",
+                "Give the expected completion date or the estimated completion time.",
             )
-            self.plan.values["estimated_value"] = float(estimated.value)
-            self.plan.values["estimated_unit"] = estimated.unit
+        elif "start_date" in self.plan.values:
+            self.expected_on(start, self.lead.expected_completion_date)
+
+    def start_date(self) -> datetime | None:
+        """The start the lead will have: given, kept, or now for a new lead."""
+        given = self.changes.start_date
+        if not isinstance(given, Unset):
+            start = self.moment("start_date", given)
+            if start is not None:
+                self.plan.values["start_date"] = start
+            return start
+        if self.lead is None:
+            self.plan.values["start_date"] = self.now
+        start_date: datetime = self.current("start_date")
+        return start_date
+
+    def expected_from_estimate(self, start: datetime, estimated: PeriodInput) -> None:
+        if estimated.value <= 0:
+            self.problems.add(
+                "input.estimatedCompletionTime.value",
+                estimated.value,
+                ErrorCode.INVALID,
+                "The estimated completion time must be a positive number of units.",
+            )
             return
-        if isinstance(expected, Unset):
-            if self.lead is None:
-                self.required(
-                    "expected_completion_date",
-                    "Give the expected completion date or the estimated completion time.",
-                )
-                return
-            if "start_date" not in self.plan.values:
-                return
-            expected = self.lead.expected_completion_date
+        try:
+            end = in_utc(add_period(start, estimated.value, estimated.unit))
+        except OutOfRangeError:
+            self.problems.add(
+                "input.estimatedCompletionTime",
+                f"{estimated.value} {estimated.unit}",
+                ErrorCode.INVALID,
+                f"The estimated completion time reaches past {LAST_MOMENT.date()}.",
+            )
+            return
+        self.plan.values["expected_completion_date"] = end
+        self.plan.values["estimated_value"] = float(estimated.value)
+        self.plan.values["estimated_unit"] = estimated.unit
+
+    def expected_on(self, start: datetime, expected: datetime) -> None:
+        """Complete the lead at `expected`, its estimated time being the span from `start`."""
         if expected <= start:
             self.problems.add(
                 "input.expectedCompletionDate",
@@ -401,6 +459,14 @@ class _Validator:
         self.plan.values["expected_completion_date"] = expected
         self.plan.values["estimated_value"] = period.value
         self.plan.values["estimated_unit"] = period.unit
+
+    def udf(self) -> None:
+        for name, value in self.changes.udf.items():
+            if isinstance(value, datetime):
+                value = self.moment(name, value)
+                if value is None:
+                    continue
+            self.plan.values[name] = value
 
     async def source(self) -> None:
         choice = self.changes.source
@@ -463,6 +529,7 @@ class _Validator:
             self.require_account_when_won()
             return
         if choice.new is not None:
+            check_new_accounts_receivable(choice.new, "input.accountsReceivable.new", self.problems)
             self.plan.new_account = choice
             return
         account = await find_one(
@@ -843,6 +910,10 @@ async def win_lead(
             return {}
         existing = accounts_receivable.existing
         if existing is None:
+            assert accounts_receivable.new is not None
+            check_new_accounts_receivable(
+                accounts_receivable.new, "accountsReceivable.new", problems
+            )
             if problems:
                 return {}
             plan = _Plan(new_account=accounts_receivable)

@@ -8,7 +8,7 @@ kept and an explicit null clears it (`strawberry.Maybe`).
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -39,13 +39,6 @@ from app.graphql.refs import (
 )
 
 T = TypeVar("T")
-
-
-def as_utc(moment: datetime) -> datetime:
-    """An input date-time in UTC; one without an offset is read as UTC."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _optional(description: str) -> Any:
@@ -393,8 +386,6 @@ def _domain(value: Any) -> Any:
         return value.to_domain()
     if hasattr(value, "to_ref"):
         return value.to_ref()
-    if isinstance(value, datetime):
-        return as_utc(value)
     return value
 
 

@@ -1,0 +1,193 @@
+"""Input that the databases or the calendar cannot hold: refused with an error that says which
+input and why, before anything is written; never an unexpected error."""
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import GraphQLClient
+from tests.graphql.test_lead_mutations import CREATE, MINIMAL_INPUT, WIN, error, refused
+
+UNSTORABLE = "Text must be valid Unicode without NUL characters (U+0000)."
+COUNT = "{ leads { totalCount } }"
+
+
+async def lead_count(gql: GraphQLClient) -> int:
+    count: int = (await gql.data(COUNT))["leads"]["totalCount"]
+    return count
+
+
+async def raw_post(gql: GraphQLClient, body: str) -> dict[str, Any]:
+    """Post a JSON text as it is (a lone surrogate cannot be encoded by a JSON library)."""
+    response = await gql.http.post(
+        "/graphql",
+        content=body.encode(),
+        headers={"content-type": "application/json", "authorization": f"Bearer {gql.token}"},
+    )
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+# text that cannot be stored -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", [pytest.param("a\\u0000b", id="nul"), pytest.param("a\\ud800b", id="lone-surrogate")]
+)
+async def test_unstorable_text_in_variables_is_refused_with_its_path(
+    gql: GraphQLClient, text: str
+) -> None:
+    # Given the number of leads
+    before = await lead_count(gql)
+    variables = json.dumps({"input": {**MINIMAL_INPUT, "description": "placeholder"}})
+    body = json.dumps({"query": CREATE}).removesuffix("}") + ", "
+    body += '"variables": ' + variables.replace("placeholder", text) + "}"
+
+    # When a lead is created with a description that no database can store
+    result = await raw_post(gql, body)
+
+    # Then the request is refused, naming the variable, and no lead is written
+    assert result == {
+        "data": None,
+        "errors": [
+            {
+                "message": f"{UNSTORABLE} See $input.description.",
+                "extensions": {"code": "INVALID", "field": "$input.description"},
+            }
+        ],
+    }
+    assert await lead_count(gql) == before
+
+
+async def test_unstorable_text_in_the_document_is_refused_at_its_place(gql: GraphQLClient) -> None:
+    result = await gql('{ lead(ref: {id: "\\u0000"}) { id } }')
+
+    assert result == {
+        "data": None,
+        "errors": [
+            {
+                "message": UNSTORABLE,
+                "locations": [{"line": 1, "column": 18}],
+                "extensions": {"code": "INVALID"},
+            }
+        ],
+    }
+
+
+async def test_sign_in_with_unstorable_text_is_refused(gql: GraphQLClient) -> None:
+    result = await gql(
+        'mutation ($name: String!) { login(username: $name, password: "demo") { token } }',
+        {"name": "MPAdministrator\x00"},
+        anonymous=True,
+    )
+
+    assert result["data"] is None
+    assert [e["extensions"] for e in result["errors"]] == [{"code": "INVALID", "field": "$name"}]
+
+
+# numbers and texts too large for their columns ----------------------------------------------
+
+
+async def test_a_lead_number_beyond_any_column_is_invalid(gql: GraphQLClient) -> None:
+    result = await gql('{ lead(ref: {number: "99999999999999999999"}) { id } }')
+
+    assert result["data"] == {"lead": None}
+    assert [e["extensions"]["problems"] for e in result["errors"]] == [
+        [
+            error(
+                "ref.number",
+                "99999999999999999999",
+                "INVALID",
+                "'99999999999999999999' is not a valid lead.",
+            )
+        ]
+    ]
+
+
+async def test_a_cursor_beyond_any_lead_number_is_invalid(gql: GraphQLClient) -> None:
+    cursor = base64.urlsafe_b64encode(b"lead:99999999999999999999").decode()
+
+    result = await gql(
+        "query ($after: String) { leads(after: $after) { totalCount } }", {"after": cursor}
+    )
+
+    assert result["data"] is None
+    assert [(e["extensions"]["code"], e["message"]) for e in result["errors"]] == [
+        ("INVALID", "This is not a cursor of ours.")
+    ]
+
+
+async def test_winning_with_a_new_account_name_too_long_changes_nothing(
+    gql: GraphQLClient,
+) -> None:
+    name = "N" * 201
+
+    errors = await refused(gql, WIN, {"ref": {"number": "44"}, "account": {"new": {"name": name}}})
+
+    assert errors == [
+        error(
+            "accountsReceivable.new.name",
+            name,
+            "INVALID",
+            "Too long: name holds at most 200 characters.",
+        )
+    ]
+    lead = (await gql.data('{ lead(ref: {number: "44"}) { lifeCycleState } }'))["lead"]
+    assert lead == {"lifeCycleState": "IN_PROGRESS"}
+
+
+# dates the calendar cannot reach ------------------------------------------------------------
+
+
+async def test_a_start_date_with_an_offset_past_the_calendar_is_invalid(
+    gql: GraphQLClient,
+) -> None:
+    errors = await refused(
+        gql, CREATE, {"input": {**MINIMAL_INPUT, "startDate": "9999-12-31T23:59:59-05:00"}}
+    )
+
+    assert errors == [
+        error(
+            "input.startDate",
+            "9999-12-31T23:59:59-05:00",
+            "INVALID",
+            "A lead's dates lie between year 1 and 9999-01-01 in UTC.",
+        )
+    ]
+
+
+async def test_close_to_completion_past_the_calendar_takes_every_lead_ahead(
+    gql: GraphQLClient,
+) -> None:
+    # Given the open leads, and those of them overdue
+    counts = await gql.data(
+        "{ pendingLeads { totalCount } inProgressLeads { totalCount } overdueLeads { totalCount } }"
+    )
+    open_leads = counts["pendingLeads"]["totalCount"] + counts["inProgressLeads"]["totalCount"]
+
+    # When the leads due within more years than the calendar holds are asked for
+    due = await gql.data(
+        "{ leadsCloseToCompletion(period: 2000000000, unit: YEARS) { totalCount } }"
+    )
+
+    # Then they are every open lead that is not overdue
+    assert due["leadsCloseToCompletion"]["totalCount"] == (
+        open_leads - counts["overdueLeads"]["totalCount"]
+    )
+
+
+# searching ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("search", ["%", "_", "Pan%gi"])
+async def test_a_contact_search_takes_wildcards_as_themselves(
+    gql: GraphQLClient, search: str
+) -> None:
+    result = await gql.data(
+        "query ($search: String) { contacts(search: $search) { name } }", {"search": search}
+    )
+
+    assert result == {"contacts": []}
