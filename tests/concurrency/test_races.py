@@ -1,5 +1,5 @@
-"""Clients racing on real server processes over HTTP: one SQLite worker, or four PostgreSQL
-workers, as the deployment would run them."""
+"""Clients racing on real server processes over HTTP: two worker processes on one SQLite file,
+or four on PostgreSQL, so that writers really contend across processes."""
 
 import asyncio
 import os
@@ -19,7 +19,7 @@ import pytest
 
 from tests.databases import Template, backend
 
-WORKERS = 4 if backend() == "postgresql" else 1
+WORKERS = 4 if backend() == "postgresql" else 2
 ROOT = Path(__file__).resolve().parents[2]
 
 
