@@ -46,9 +46,16 @@ def _column_value(model: type[SQLModel], ref: Ref) -> Any:
 
 
 async def find_one_or_raise(
-    session: AsyncSession, model: type[Row], ref: Ref, field: str, label: str
+    session: AsyncSession,
+    model: type[Row],
+    ref: Ref,
+    field: str,
+    label: str,
+    *,
+    for_update: bool = False,
 ) -> Row:
-    """The one `model` row that `ref` names; NOT_FOUND or AMBIGUOUS otherwise."""
+    """The one `model` row that `ref` names; NOT_FOUND or AMBIGUOUS otherwise. `for_update`
+    locks it until the transaction ends (PostgreSQL; a SQLite writer holds the whole file)."""
     try:
         value = _column_value(model, ref)
     except ValueError:
@@ -59,7 +66,10 @@ async def find_one_or_raise(
     condition = (
         func.lower(column) == value.lower() if ref.key in CASE_INSENSITIVE_KEYS else column == value
     )
-    rows = (await session.scalars(select(model).where(condition).limit(2))).all()
+    statement = select(model).where(condition).limit(2)
+    if for_update:
+        statement = statement.with_for_update()
+    rows = (await session.scalars(statement)).all()
     if not rows:
         raise DomainError.single(
             ref.path(field),

@@ -113,11 +113,10 @@ async def _graphql(http: httpx2.AsyncClient, query: str, **variables: Any) -> di
 
 
 def _outcome(payload: dict[str, Any]) -> str:
-    """`OK`, or the one error code of a refused mutation."""
+    """`OK`, or the error codes of a refused mutation (each once, joined by `+`)."""
     if not payload["errors"]:
         return "OK"
-    (error,) = payload["errors"]
-    return str(error["code"])
+    return "+".join(sorted({str(error["code"]) for error in payload["errors"]}))
 
 
 WIN = """mutation ($n: String!) {
@@ -210,6 +209,35 @@ async def test_eight_clients_updating_different_fields_lose_no_write(
     }
     assert sum(successes) == 400
     assert after["version"] == before["version"] + sum(successes)
+
+
+SETS = """query ($n: String!) {
+  lead(ref: {number: $n}) {
+    competitorsSet { competitor { name } }
+    productsSet { productFamily { name } }
+  }
+}"""
+
+
+async def test_concurrent_adds_of_one_set_item_add_it_once(client: httpx2.AsyncClient) -> None:
+    additions = {
+        "competitors": [{"add": {"name": "Competitor 2"}}],
+        "products": [{"add": {"productFamily": {"code": "CH"}}}],
+    }
+    results = await asyncio.gather(
+        *(_graphql(client, UPDATE, n="69", input=additions) for _ in range(20))
+    )
+    outcomes = Counter(_outcome(result["updateLead"]) for result in results)
+    assert outcomes == {"OK": 1, "INVALID": 19}
+    lead = (await _graphql(client, SETS, n="69"))["lead"]
+    assert lead == {
+        "competitorsSet": [
+            {"competitor": {"name": "Competitor 4"}},
+            {"competitor": {"name": "Competitor 1"}},
+            {"competitor": {"name": "Competitor 2"}},
+        ],
+        "productsSet": [{"productFamily": {"name": "Channels"}}],
+    }
 
 
 async def test_a_hundred_concurrent_creates_get_distinct_numbers(

@@ -815,7 +815,9 @@ async def _conditional_write(
 
 
 async def _load_for(session: AsyncSession, action: LeadAction, kind: Action) -> Lead:
-    lead = await find_one_or_raise(session, Lead, action.ref, "ref", LEAD)
+    """The lead an action names, locked: what the action checks (its sets, its contact's
+    accounts) cannot change under it before it writes."""
+    lead = await find_one_or_raise(session, Lead, action.ref, "ref", LEAD, for_update=True)
     ensure_allowed(kind, lead.life_cycle_state, field="ref", value=str(lead.number))
     _check_version(lead, action.expected_version)
     return lead
