@@ -7,11 +7,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.domain.errors import DomainError, ErrorCode
 from app.domain.models import Contact, Entity
 
 Record = TypeVar("Record", bound=Entity)
 
 CONTACT_SEARCH_LIMIT = 50
+# Longer than any name or number; SQLite refuses LIKE patterns of 50,000 bytes.
+CONTACT_SEARCH_LENGTH = 200
 
 
 async def all_records(
@@ -23,6 +26,13 @@ async def all_records(
 
 async def search_contacts(session: AsyncSession, search: str | None) -> Sequence[Contact]:
     """Contacts whose names or identity numbers contain `search` (all when it is empty)."""
+    if search is not None and len(search) > CONTACT_SEARCH_LENGTH:
+        raise DomainError.single(
+            "search",
+            search,
+            ErrorCode.INVALID,
+            f"Search for at most {CONTACT_SEARCH_LENGTH} characters.",
+        )
     statement = select(Contact).order_by(col(Contact.last_name), col(Contact.company_name))
     if search:
         columns = (

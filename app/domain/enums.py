@@ -54,9 +54,15 @@ class LeadSourceType(StrEnum):
     CUSTOM3 = "CUSTOM3"
 
 
-CUSTOM_SOURCE_TYPES = frozenset(
-    {LeadSourceType.CUSTOM1, LeadSourceType.CUSTOM2, LeadSourceType.CUSTOM3}
-)
+class CustomSourceKind(StrEnum):
+    """The custom kinds of lead source, each a name of the organisation's own choosing."""
+
+    CUSTOM1 = "CUSTOM1"
+    CUSTOM2 = "CUSTOM2"
+    CUSTOM3 = "CUSTOM3"
+
+
+CUSTOM_SOURCE_TYPES = frozenset(LeadSourceType(kind) for kind in CustomSourceKind)
 
 
 class ContactType(StrEnum):

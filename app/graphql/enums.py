@@ -9,6 +9,7 @@ from app.domain.enums import (
     AccountsReceivableState,
     ContactLifeCycleState,
     ContactType,
+    CustomSourceKind,
     Gender,
     Importance,
     LeadSourceType,
@@ -71,6 +72,15 @@ _describe(
         LeadSourceType.CUSTOM1: "The first custom kind of source, by name.",
         LeadSourceType.CUSTOM2: "The second custom kind of source, by name.",
         LeadSourceType.CUSTOM3: "The third custom kind of source, by name.",
+    },
+)
+_describe(
+    CustomSourceKind,
+    "A custom kind of lead source.",
+    {
+        CustomSourceKind.CUSTOM1: "The first custom kind of source.",
+        CustomSourceKind.CUSTOM2: "The second custom kind of source.",
+        CustomSourceKind.CUSTOM3: "The third custom kind of source.",
     },
 )
 _describe(

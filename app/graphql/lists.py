@@ -6,10 +6,12 @@ import strawberry
 
 from app.domain import models
 from app.domain.catalog import all_records, search_contacts
+from app.domain.errors import DomainError
 from app.domain.models import Entity
 from app.graphql import catalog
 from app.graphql.contacts import ContactInformation
 from app.graphql.context import Info
+from app.graphql.errors import query_error
 from app.graphql.records import from_row, resolved
 
 T = TypeVar("T")
@@ -64,9 +66,14 @@ class ListsQuery:
         info: Info,
         search: Annotated[
             str | None,
-            strawberry.argument(description="Text to look for; all contacts when omitted."),
+            strawberry.argument(
+                description="Text to look for, at most 200 characters; all contacts when omitted."
+            ),
         ] = None,
     ) -> list[ContactInformation]:
-        async with info.context.database.reader() as session:
-            rows = await search_contacts(session, search)
+        try:
+            async with info.context.database.reader() as session:
+                rows = await search_contacts(session, search)
+        except DomainError as error:
+            raise query_error(error) from None
         return [from_row(ContactInformation, row) for row in rows]

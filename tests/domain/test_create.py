@@ -536,6 +536,16 @@ async def test_a_named_source_without_a_name_is_required(session: AsyncSession) 
     assert problems == [("input.source.advertisement", None, ErrorCode.REQUIRED)]
 
 
+async def test_a_source_of_a_record_without_the_record_is_required(
+    session: AsyncSession,
+) -> None:
+    problems = await refused_create(
+        session, new_lead(source=SourceChoice(LeadSourceType.COMMUNICATIONS, name="c"))
+    )
+
+    assert problems == [("input.source.communication", None, ErrorCode.REQUIRED)]
+
+
 async def test_importance_is_stored_as_given(session: AsyncSession) -> None:
     lead = await create_lead(
         session, new_lead(importance=Importance.CUSTOM2), await actor(session), NOW

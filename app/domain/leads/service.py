@@ -492,6 +492,14 @@ class _Validator:
 
     async def source_reference(self, choice: SourceChoice, values: dict[str, Any]) -> None:
         model, label, column, key = _SOURCE_REFERENCES[choice.type]
+        if choice.ref is None:
+            self.problems.add(
+                f"input.source.{key}",
+                None,
+                ErrorCode.REQUIRED,
+                f"A {choice.type} source names its {label}.",
+            )
+            return
         row = await find_one(
             self.session, model, choice.ref, f"input.source.{key}", label, self.problems
         )

@@ -14,7 +14,14 @@ from typing import Any, TypeVar, cast
 
 import strawberry
 
-from app.domain.enums import ContactType, Gender, Importance, LeadSourceType, TimeUnit
+from app.domain.enums import (
+    ContactType,
+    CustomSourceKind,
+    Gender,
+    Importance,
+    LeadSourceType,
+    TimeUnit,
+)
 from app.domain.leads import commands
 from app.domain.leads.commands import NOT_CLEARABLE, UNSET, LeadChanges, SetChange
 from app.graphql.refs import (
@@ -119,7 +126,7 @@ class AccountsReceivableChoice:
 
 @strawberry.input(description="A source of a custom kind.")
 class CustomSourceInput:
-    kind: LeadSourceType = strawberry.field(description="CUSTOM1, CUSTOM2 or CUSTOM3.")
+    kind: CustomSourceKind = strawberry.field(description="Which custom kind.")
     name: str = strawberry.field(description="The source's name.")
 
 
@@ -148,7 +155,7 @@ class LeadSourceInput:
         if self.advertisement is not None:
             return commands.SourceChoice(LeadSourceType.ADVERTISEMENT, name=self.advertisement)
         if self.custom is not None:
-            return commands.SourceChoice(self.custom.kind, name=self.custom.name)
+            return commands.SourceChoice(LeadSourceType(self.custom.kind), name=self.custom.name)
         references: dict[LeadSourceType, Any] = {
             LeadSourceType.COMMUNICATIONS: self.communication,
             LeadSourceType.NOTIFICATIONS: self.notification,

@@ -7,7 +7,14 @@ from typing import Annotated
 import strawberry
 
 from app.domain import models
-from app.domain.enums import Importance, LeadSourceType, LifeCycleState, ProductSet, TimeUnit
+from app.domain.enums import (
+    CustomSourceKind,
+    Importance,
+    LeadSourceType,
+    LifeCycleState,
+    ProductSet,
+    TimeUnit,
+)
 from app.domain.leads.lifecycle import COMPLETED_STATES
 from app.domain.leads.queries import LeadPage, encode_cursor
 from app.domain.periods import TimePeriod as DomainTimePeriod
@@ -51,7 +58,7 @@ class AdvertisementSource:
 @strawberry.type(description="A lead of a custom kind of source.")
 class CustomSource:
     type: LeadSourceType = described(SOURCE_TYPE)
-    kind: LeadSourceType = described("Which custom kind (CUSTOM1 to CUSTOM3).")
+    kind: CustomSourceKind = described("Which custom kind.")
     name: str | None = described("The source's name.")
 
 
@@ -128,7 +135,7 @@ def lead_source(row: models.Lead) -> LeadSource:
         return EmployeeRecommendation(type=kind, row=row)
     if kind is LeadSourceType.RECOMMENDEDBYCONTACT:
         return ContactRecommendation(type=kind, row=row)
-    return CustomSource(type=kind, kind=kind, name=row.source_name)
+    return CustomSource(type=kind, kind=CustomSourceKind(kind), name=row.source_name)
 
 
 @strawberry.type(description="Who a lead is assigned to.")
