@@ -6,11 +6,11 @@ from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from app.graphql.auth import AuthenticationGate, AuthMutation, AuthQuery
-from app.graphql.input_text import UnstorableTextGuard
 from app.graphql.leads.mutations import LeadMutation
 from app.graphql.leads.queries import LeadQuery
 from app.graphql.lists import ListsQuery
 from app.graphql.media import RequestErrorStatus
+from app.graphql.nul_text import NulTextGuard
 
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
 
@@ -56,6 +56,6 @@ schema = strawberry.Schema(
         lambda: ValidationCache(maxsize=256),
         RequestErrorStatus,
         AuthenticationGate,
-        UnstorableTextGuard,
+        NulTextGuard,
     ],
 )

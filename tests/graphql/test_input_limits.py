@@ -2,15 +2,13 @@
 input and why, before anything is written; never an unexpected error."""
 
 import base64
-import json
-from typing import Any
 
 import pytest
 
 from tests.conftest import GraphQLClient
 from tests.graphql.test_lead_mutations import CREATE, MINIMAL_INPUT, WIN, error, refused
 
-UNSTORABLE = "Text must be valid Unicode without NUL characters (U+0000)."
+NUL_TEXT = "Text cannot contain the NUL character (U+0000)."
 COUNT = "{ leads { totalCount } }"
 
 
@@ -19,42 +17,22 @@ async def lead_count(gql: GraphQLClient) -> int:
     return count
 
 
-async def raw_post(gql: GraphQLClient, body: str) -> dict[str, Any]:
-    """Post a JSON text as it is (a lone surrogate cannot be encoded by a JSON library)."""
-    response = await gql.http.post(
-        "/graphql",
-        content=body.encode(),
-        headers={"content-type": "application/json", "authorization": f"Bearer {gql.token}"},
-    )
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
+# text and bodies that cannot be stored or read -----------------------------------------------
 
 
-# text that cannot be stored -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text", [pytest.param("a\\u0000b", id="nul"), pytest.param("a\\ud800b", id="lone-surrogate")]
-)
-async def test_unstorable_text_in_variables_is_refused_with_its_path(
-    gql: GraphQLClient, text: str
-) -> None:
+async def test_nul_in_variables_is_refused_with_its_path(gql: GraphQLClient) -> None:
     # Given the number of leads
     before = await lead_count(gql)
-    variables = json.dumps({"input": {**MINIMAL_INPUT, "description": "placeholder"}})
-    body = json.dumps({"query": CREATE}).removesuffix("}") + ", "
-    body += '"variables": ' + variables.replace("placeholder", text) + "}"
 
-    # When a lead is created with a description that no database can store
-    result = await raw_post(gql, body)
+    # When a lead is created with a description holding NUL, which PostgreSQL cannot store
+    result = await gql(CREATE, {"input": {**MINIMAL_INPUT, "description": "a\x00b"}})
 
     # Then the request is refused, naming the variable, and no lead is written
     assert result == {
         "data": None,
         "errors": [
             {
-                "message": f"{UNSTORABLE} See $input.description.",
+                "message": f"{NUL_TEXT} See $input.description.",
                 "extensions": {"code": "INVALID", "field": "$input.description"},
             }
         ],
@@ -62,14 +40,41 @@ async def test_unstorable_text_in_variables_is_refused_with_its_path(
     assert await lead_count(gql) == before
 
 
-async def test_unstorable_text_in_the_document_is_refused_at_its_place(gql: GraphQLClient) -> None:
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        pytest.param(b"null", "The request body must be a JSON object.", id="null"),
+        pytest.param(b'"query"', "The request body must be a JSON object.", id="string"),
+        pytest.param(b"1", "The request body must be a JSON object.", id="number"),
+        pytest.param(
+            b'{"query": "{ me { id } }", "variables": {"a": "\\ud800"}}',
+            "Unable to parse request body as JSON",
+            id="lone-surrogate",
+        ),
+        pytest.param(b'{"query": "\xff"}', "Unable to parse request body as JSON", id="not-utf-8"),
+        pytest.param(b"[" * 5000 + b"]" * 5000, "Unable to parse request body as JSON", id="deep"),
+    ],
+)
+async def test_a_body_that_is_no_json_object_is_a_bad_request(
+    gql: GraphQLClient, body: bytes, reason: str
+) -> None:
+    response = await gql.http.post(
+        "/graphql",
+        content=body,
+        headers={"content-type": "application/json", "authorization": f"Bearer {gql.token}"},
+    )
+
+    assert (response.status_code, response.text) == (400, reason)
+
+
+async def test_nul_in_the_document_is_refused_at_its_place(gql: GraphQLClient) -> None:
     result = await gql('{ lead(ref: {id: "\\u0000"}) { id } }')
 
     assert result == {
         "data": None,
         "errors": [
             {
-                "message": UNSTORABLE,
+                "message": NUL_TEXT,
                 "locations": [{"line": 1, "column": 18}],
                 "extensions": {"code": "INVALID"},
             }
@@ -77,7 +82,7 @@ async def test_unstorable_text_in_the_document_is_refused_at_its_place(gql: Grap
     }
 
 
-async def test_sign_in_with_unstorable_text_is_refused(gql: GraphQLClient) -> None:
+async def test_sign_in_with_nul_is_refused(gql: GraphQLClient) -> None:
     result = await gql(
         'mutation ($name: String!) { login(username: $name, password: "demo") { token } }',
         {"name": "MPAdministrator\x00"},
@@ -191,3 +196,31 @@ async def test_a_contact_search_takes_wildcards_as_themselves(
     )
 
     assert result == {"contacts": []}
+
+
+async def test_a_contact_search_longer_than_any_name_is_invalid(gql: GraphQLClient) -> None:
+    search = "q" * 201
+
+    result = await gql(
+        "query ($search: String) { contacts(search: $search) { name } }", {"search": search}
+    )
+
+    assert result["data"] is None
+    assert [e["extensions"]["problems"] for e in result["errors"]] == [
+        [error("search", search, "INVALID", "Search for at most 200 characters.")]
+    ]
+
+
+# sources ------------------------------------------------------------------------------------
+
+
+async def test_a_custom_source_is_of_a_custom_kind(gql: GraphQLClient) -> None:
+    source = {"custom": {"kind": "COMMUNICATIONS", "name": "c"}}
+
+    result = await gql(CREATE, {"input": {**MINIMAL_INPUT, "source": source}})
+
+    assert result["data"] is None
+    assert [e["message"] for e in result["errors"]] == [
+        "Variable '$input' has invalid value at .source.custom.kind: "
+        "Value 'COMMUNICATIONS' does not exist in 'CustomSourceKind' enum."
+    ]
