@@ -59,6 +59,10 @@ _describe(
     },
 )
 _describe(Importance, "How much a lead matters.", _IMPORTANCE)
+_CUSTOM_KINDS = {
+    kind: f"The {ordinal} custom kind of source, by name."
+    for kind, ordinal in zip(CustomSourceKind, ("first", "second", "third"), strict=True)
+}
 _describe(
     LeadSourceType,
     "Where a lead came from.",
@@ -69,20 +73,10 @@ _describe(
         LeadSourceType.NOTIFICATIONS: "A notification sent to the contact.",
         LeadSourceType.RECOMMENDEDBYEMPLOYEE: "A recommendation by one of our users.",
         LeadSourceType.RECOMMENDEDBYCONTACT: "A recommendation by another contact.",
-        LeadSourceType.CUSTOM1: "The first custom kind of source, by name.",
-        LeadSourceType.CUSTOM2: "The second custom kind of source, by name.",
-        LeadSourceType.CUSTOM3: "The third custom kind of source, by name.",
+        **{LeadSourceType(kind): text for kind, text in _CUSTOM_KINDS.items()},
     },
 )
-_describe(
-    CustomSourceKind,
-    "A custom kind of lead source.",
-    {
-        CustomSourceKind.CUSTOM1: "The first custom kind of source.",
-        CustomSourceKind.CUSTOM2: "The second custom kind of source.",
-        CustomSourceKind.CUSTOM3: "The third custom kind of source.",
-    },
-)
+_describe(CustomSourceKind, "A custom kind of lead source.", _CUSTOM_KINDS)
 _describe(
     ContactType,
     "Whether a contact is a person or a company.",
