@@ -6,7 +6,7 @@ import base64
 import pytest
 
 from tests.conftest import GraphQLClient
-from tests.graphql.test_lead_mutations import CREATE, MINIMAL_INPUT, WIN, error, refused
+from tests.graphql.lead_operations import CREATE, MINIMAL_INPUT, WIN, error, refused
 
 NUL_TEXT = "Text cannot contain the NUL character (U+0000)."
 COUNT = "{ leads { totalCount } }"
