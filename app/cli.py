@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.db import Database, in_transaction
-from app.demo import DEMO_PASSWORD, load_demo_data
+from app.demo import DEMO_ADMINISTRATOR, DEMO_PASSWORD, load_demo_data
 from app.domain.auth import log_in
 from app.migrations import upgrade
 from app.settings import Settings, get_settings
 
-DEMO_USERNAME = "MPAdministrator"
+DEMO_USERNAME = DEMO_ADMINISTRATOR
 
 
 async def _seed_demo(settings: Settings) -> bool:

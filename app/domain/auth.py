@@ -12,8 +12,9 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.domain.enums import Role
 from app.domain.errors import DomainError, ErrorCode
-from app.domain.models import AccessToken, User
+from app.domain.models import AccessToken, Unit, User
 
 _hasher = PasswordHasher()
 
@@ -24,10 +25,22 @@ _DECOY_HASH = _hasher.hash(secrets.token_hex(16))
 
 @dataclass(frozen=True)
 class Actor:
-    """Who performs a change: the signed-in user and the unit they act for."""
+    """Who reads or changes leads: the signed-in user, their role, the unit they act for and
+    that unit's group (what decides which leads they may see)."""
 
     user_id: str
+    username: str
+    role: Role
     unit_id: str | None
+    group_id: str | None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The user a token belongs to, and the same user as the actor of what they do."""
+
+    user: User
+    actor: Actor
 
 
 @dataclass(frozen=True)
@@ -78,17 +91,53 @@ async def log_in(
     return Session(token=token, expires_at=expires_at, user=user)
 
 
-async def authenticate(session: AsyncSession, token: str, now: datetime) -> User | None:
-    """The user a live token belongs to, or None for an unknown, revoked or expired token."""
-    return await session.scalar(
-        select(User)
-        .join(AccessToken, col(AccessToken.user_id) == col(User.id))
-        .where(
-            col(AccessToken.token_hash) == _token_hash(token),
-            col(AccessToken.revoked_at).is_(None),
-            col(AccessToken.expires_at) > now,
-        )
+def _with_group() -> Any:
+    return select(User, col(Unit.group_id)).outerjoin(Unit, col(Unit.id) == col(User.unit_id))
+
+
+def _actor(user: User, group_id: str | None) -> Actor:
+    return Actor(
+        user_id=user.id,
+        unit_id=user.unit_id,
+        role=user.role,
+        group_id=group_id,
+        username=user.username,
     )
+
+
+async def authenticate(session: AsyncSession, token: str, now: datetime) -> SignedIn | None:
+    """The user a live token belongs to, or None for an unknown, revoked or expired token."""
+    row = (
+        await session.execute(
+            _with_group()
+            .join(AccessToken, col(AccessToken.user_id) == col(User.id))
+            .where(
+                col(AccessToken.token_hash) == _token_hash(token),
+                col(AccessToken.revoked_at).is_(None),
+                col(AccessToken.expires_at) > now,
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    user, group_id = row
+    return SignedIn(user=user, actor=_actor(user, group_id))
+
+
+async def actor_named(session: AsyncSession, username: str) -> Actor:
+    """The user with this username (in any case) as an actor, for work done on their behalf
+    outside a request (demo data, the command line); NOT_FOUND when there is none."""
+    row = (
+        await session.execute(
+            _with_group().where(func.lower(col(User.username)) == username.lower())
+        )
+    ).first()
+    if row is None:
+        raise DomainError.single(
+            ("username",), username, ErrorCode.NOT_FOUND, f"No user has username {username!r}."
+        )
+    user, group_id = row
+    return _actor(user, group_id)
 
 
 async def log_out(session: AsyncSession, token: str, now: datetime) -> bool:

@@ -28,7 +28,7 @@ async def search_contacts(session: AsyncSession, search: str | None) -> Sequence
     """Contacts whose names or identity numbers contain `search` (all when it is empty)."""
     if search is not None and len(search) > CONTACT_SEARCH_LENGTH:
         raise DomainError.single(
-            "search",
+            ("search",),
             search,
             ErrorCode.INVALID,
             f"Search for at most {CONTACT_SEARCH_LENGTH} characters.",

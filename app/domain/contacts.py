@@ -1,18 +1,58 @@
-"""Contacts and their accounts receivable: who a lead is with, and how they pay."""
+"""Contacts and their accounts receivable: who a lead is with, and how they pay; and the
+commands that name or create them."""
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
-from app.domain.enums import ContactLifeCycleState, ContactType
-from app.domain.errors import ErrorCode, Problems
-from app.domain.identifiers import camel, find_one
-from app.domain.leads.commands import ContactChoice, NewAccountsReceivable, NewContact
+from app.domain.enums import ContactLifeCycleState, ContactType, Gender
+from app.domain.errors import ErrorCode, Path, Problems
+from app.domain.identifiers import Ref, find_one, words
 from app.domain.models import AccountsReceivable, Contact
 from app.domain.numbering import NumberSeries, next_number
 
-# The fields of a new contact that the API takes under `demographics`.
-_DEMOGRAPHICS = frozenset({"gender", "id_number", "passport_number", "social_security_number"})
+
+@dataclass(frozen=True)
+class NewContact:
+    """A contact to create with the lead."""
+
+    type: ContactType
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+    company_name: str | None = None
+    gender: Gender | None = None
+    id_number: str | None = None
+    passport_number: str | None = None
+    social_security_number: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactChoice:
+    """An existing contact by reference, or a new one."""
+
+    existing: Ref | None = None
+    new: NewContact | None = None
+
+
+@dataclass(frozen=True)
+class NewAccountsReceivable:
+    """An accounts receivable to open for the lead's contact (its name defaults to theirs)."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountsReceivableChoice:
+    """An existing accounts receivable by reference, or a new one for the lead's contact."""
+
+    existing: Ref | None = None
+    new: NewAccountsReceivable | None = None
 
 
 def _length(model: type[SQLModel], column: str) -> int | None:
@@ -22,7 +62,7 @@ def _length(model: type[SQLModel], column: str) -> int | None:
 
 
 def _check_length(
-    model: type[SQLModel], column: str, value: str | None, path: str, problems: Problems
+    model: type[SQLModel], column: str, value: str | None, path: Path, problems: Problems
 ) -> None:
     """A text must fit its column (PostgreSQL refuses what is longer)."""
     limit = _length(model, column)
@@ -31,29 +71,28 @@ def _check_length(
             path,
             value,
             ErrorCode.INVALID,
-            f"Too long: {camel(column)} holds at most {limit} characters.",
+            f"Too long: the {words(column)} holds at most {limit} characters.",
         )
 
 
-def check_new_contact(new: NewContact, field: str, problems: Problems) -> None:
+def check_new_contact(new: NewContact, field: Path, problems: Problems) -> None:
     """A new person needs a first and a last name, a new company its name; every text fits
     its column."""
     for name, value in vars(new).items():
-        parent = f"{field}.demographics" if name in _DEMOGRAPHICS else field
         if isinstance(value, str):
-            _check_length(Contact, name, value, f"{parent}.{camel(name)}", problems)
+            _check_length(Contact, name, value, (*field, name), problems)
     if new.type is ContactType.PERSON:
         for name in ("first_name", "last_name"):
             if not getattr(new, name):
                 problems.add(
-                    f"{field}.{camel(name)}",
+                    (*field, name),
                     None,
                     ErrorCode.REQUIRED,
                     "A new PERSON contact needs a first and a last name.",
                 )
     elif not new.company_name:
         problems.add(
-            f"{field}.companyName",
+            (*field, "company_name"),
             None,
             ErrorCode.REQUIRED,
             "A new COMPANY contact needs a company name.",
@@ -61,22 +100,22 @@ def check_new_contact(new: NewContact, field: str, problems: Problems) -> None:
 
 
 async def contact_for(
-    session: AsyncSession, choice: ContactChoice, field: str, problems: Problems
+    session: AsyncSession, choice: ContactChoice, field: Path, problems: Problems
 ) -> Contact | None:
     """The contact a choice names, or an unsaved new one; None when it is wrong."""
     if choice.new is not None:
-        check_new_contact(choice.new, f"{field}.new", problems)
+        check_new_contact(choice.new, (*field, "new"), problems)
         return Contact(**vars(choice.new))
     return await find_one(
-        session, Contact, choice.existing, f"{field}.existing", "contact", problems
+        session, Contact, choice.existing, (*field, "existing"), "contact", problems
     )
 
 
 def check_new_accounts_receivable(
-    new: NewAccountsReceivable, field: str, problems: Problems
+    new: NewAccountsReceivable, field: Path, problems: Problems
 ) -> None:
     """A new accounts receivable's name fits its column."""
-    _check_length(AccountsReceivable, "name", new.name, f"{field}.name", problems)
+    _check_length(AccountsReceivable, "name", new.name, (*field, "name"), problems)
 
 
 async def owns_accounts_receivable(session: AsyncSession, contact_id: str) -> bool:

@@ -14,6 +14,37 @@ class LifeCycleState(StrEnum):
 
 
 OPEN_STATES = frozenset({LifeCycleState.PENDING, LifeCycleState.IN_PROGRESS})
+COMPLETED_STATES = frozenset({LifeCycleState.WON, LifeCycleState.LOST, LifeCycleState.CANCELLED})
+
+
+class Action(StrEnum):
+    """What can be done to a lead; each successful one is an entry of the lead's history."""
+
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    START_PROGRESS = "START_PROGRESS"
+    WIN = "WIN"
+    LOSE = "LOSE"
+    CANCEL = "CANCEL"
+
+
+# How the domain's messages name each action ("win the lead instead").
+ACTION_PHRASES = {
+    Action.CREATE: "create a lead",
+    Action.UPDATE: "update the lead",
+    Action.START_PROGRESS: "start progress on the lead",
+    Action.WIN: "win the lead",
+    Action.LOSE: "lose the lead",
+    Action.CANCEL: "cancel the lead",
+}
+
+
+class Role(StrEnum):
+    """What a user may see and do."""
+
+    ADMINISTRATOR = "ADMINISTRATOR"
+    SALES = "SALES"
+    READ_ONLY = "READ_ONLY"
 
 
 class TimeUnit(StrEnum):

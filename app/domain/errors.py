@@ -1,8 +1,16 @@
-"""Expected failures of the domain: each names the input, the value and the reason."""
+"""Expected failures of the domain: each names the input, the value and the reason.
 
-from collections.abc import Iterable
+An input is named by its path in the domain's own terms: a tuple of names and list positions
+(`("changes", "contact", "existing", "id_number")`). Each front door spells a path its own way.
+"""
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from app.domain.enums import ACTION_PHRASES, Action
+
+Path = tuple[str | int, ...]
 
 
 class ErrorCode(StrEnum):
@@ -14,16 +22,36 @@ class ErrorCode(StrEnum):
     INVALID = "INVALID"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a request: the input path, its value, a code and a sentence."""
+    """One thing wrong with a request: the input's path, its value, a code and a reason.
 
-    field: str | None
+    `remedy` is what to do instead, when there is something: one action, or several in turn;
+    `message` names them in the domain's words, and a front door names them its own way
+    through `spelled`.
+    """
+
+    path: Path | None
     value: str | None
     code: ErrorCode
-    message: str
+    reason: str
+    remedy: tuple[Action, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The reason, and the actions to take instead in the domain's words."""
+        return self.spelled(ACTION_PHRASES.__getitem__)
+
+    def spelled(self, name_action: Callable[[Action], str], lead_in: str = "") -> str:
+        """The reason, with the remedy's actions named by `name_action` after `lead_in`
+        ("use ")."""
+        if not self.remedy:
+            return self.reason
+        steps = ", then ".join(name_action(action) for action in self.remedy)
+        return f"{self.reason}: {lead_in}{steps} instead."
 
 
 class DomainError(Exception):
@@ -35,10 +63,15 @@ class DomainError(Exception):
 
     @classmethod
     def single(
-        cls, field: str | None, value: object, code: ErrorCode, message: str
+        cls,
+        path: Path | None,
+        value: object,
+        code: ErrorCode,
+        reason: str,
+        remedy: tuple[Action, ...] = (),
     ) -> "DomainError":
         """A refusal with exactly one problem."""
-        return cls([Problem(field, _text(value), code, message)])
+        return cls([Problem(path, _text(value), code, reason, remedy)])
 
 
 def _text(value: object) -> str | None:
@@ -51,9 +84,16 @@ class Problems:
     def __init__(self) -> None:
         self._found: list[Problem] = []
 
-    def add(self, field: str | None, value: object, code: ErrorCode, message: str) -> None:
+    def add(
+        self,
+        path: Path | None,
+        value: object,
+        code: ErrorCode,
+        reason: str,
+        remedy: tuple[Action, ...] = (),
+    ) -> None:
         """Record one problem."""
-        self._found.append(Problem(field, _text(value), code, message))
+        self._found.append(Problem(path, _text(value), code, reason, remedy))
 
     def extend(self, error: DomainError) -> None:
         """Record the problems of a refusal raised by a lower-level check."""

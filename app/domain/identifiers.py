@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from app.domain.errors import DomainError, ErrorCode, Problems
+from app.domain.errors import DomainError, ErrorCode, Path, Problems
 from app.domain.models import INTEGER_RANGE
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -17,10 +17,9 @@ Row = TypeVar("Row", bound=SQLModel)
 CASE_INSENSITIVE_KEYS = frozenset({"username"})
 
 
-def camel(name: str) -> str:
-    """The API spelling of a snake_case name (`id_number` -> `idNumber`)."""
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+def words(name: str) -> str:
+    """A snake_case name as the domain's messages write it (`id_number` -> `id number`)."""
+    return name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,9 @@ class Ref:
     key: str
     value: str
 
-    def path(self, field: str) -> str:
+    def path(self, field: Path) -> Path:
         """The input path of this reference's key below `field`."""
-        return f"{field}.{camel(self.key)}"
+        return (*field, self.key)
 
 
 def _column_value(model: type[SQLModel], ref: Ref) -> Any:
@@ -49,13 +48,15 @@ async def find_one_or_raise(
     session: AsyncSession,
     model: type[Row],
     ref: Ref,
-    field: str,
+    field: Path,
     label: str,
     *,
+    condition: Any = None,
     for_update: bool = False,
 ) -> Row:
-    """The one `model` row that `ref` names; NOT_FOUND or AMBIGUOUS otherwise. `for_update`
-    locks it until the transaction ends (PostgreSQL; a SQLite writer holds the whole file)."""
+    """The one `model` row that `ref` names (among those meeting `condition`, when given);
+    NOT_FOUND or AMBIGUOUS otherwise. `for_update` locks it until the transaction ends
+    (PostgreSQL; a SQLite writer holds the whole file)."""
     try:
         value = _column_value(model, ref)
     except ValueError:
@@ -63,10 +64,12 @@ async def find_one_or_raise(
             ref.path(field), ref.value, ErrorCode.INVALID, f"{ref.value!r} is not a valid {label}."
         ) from None
     column = getattr(model, ref.key)
-    condition = (
+    matches = (
         func.lower(column) == value.lower() if ref.key in CASE_INSENSITIVE_KEYS else column == value
     )
-    statement = select(model).where(condition).limit(2)
+    statement = select(model).where(matches).limit(2)
+    if condition is not None:
+        statement = statement.where(condition)
     if for_update:
         statement = statement.with_for_update()
     rows = (await session.scalars(statement)).all()
@@ -75,14 +78,14 @@ async def find_one_or_raise(
             ref.path(field),
             ref.value,
             ErrorCode.NOT_FOUND,
-            f"No {label} has {camel(ref.key)} {ref.value!r}.",
+            f"No {label} has {words(ref.key)} {ref.value!r}.",
         )
     if len(rows) > 1:
         raise DomainError.single(
             ref.path(field),
             ref.value,
             ErrorCode.AMBIGUOUS,
-            f"More than one {label} has {camel(ref.key)} {ref.value!r}; name it by id.",
+            f"More than one {label} has {words(ref.key)} {ref.value!r}; name it by id.",
         )
     return rows[0]
 
@@ -91,7 +94,7 @@ async def find_one(
     session: AsyncSession,
     model: type[Row],
     ref: Ref | None,
-    field: str,
+    field: Path,
     label: str,
     problems: Problems,
 ) -> Row | None:

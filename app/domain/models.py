@@ -12,7 +12,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Numeric, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Index,
+    Integer,
+    Numeric,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
@@ -132,6 +141,12 @@ class User(Entity, table=True):
     email: str | None = None
     password_hash: str
     unit_id: str | None = _ref("unit")
+    # Until an administrator gives them a role, new users may only look.
+    role: enums.Role = Field(
+        default=enums.Role.READ_ONLY,
+        sa_type=_enum(enums.Role),
+        sa_column_kwargs={"server_default": enums.Role.READ_ONLY.value},
+    )
 
 
 class AccessToken(Entity, table=True):
@@ -252,7 +267,8 @@ class Contact(Entity, table=True):
 
     type: enums.ContactType = Field(sa_type=_enum(enums.ContactType))
     life_cycle_state: enums.ContactLifeCycleState = Field(
-        default=enums.ContactLifeCycleState.MARKETING, sa_type=_enum(enums.ContactLifeCycleState)
+        default=enums.ContactLifeCycleState.MARKETING,
+        sa_type=_enum(enums.ContactLifeCycleState),
     )
     title: str | None = None
     first_name: str | None = None
@@ -293,7 +309,8 @@ class AccountsReceivable(Entity, table=True):
     name: str = Field(max_length=200, index=True)
     owner_id: str = _ref("contact", index=True, nullable=False)
     life_cycle_state: enums.AccountsReceivableState = Field(
-        default=enums.AccountsReceivableState.ACTIVE, sa_type=_enum(enums.AccountsReceivableState)
+        default=enums.AccountsReceivableState.ACTIVE,
+        sa_type=_enum(enums.AccountsReceivableState),
     )
 
 
@@ -419,6 +436,33 @@ class LeadProduct(Entity, table=True):
     product_type_id: str | None = _ref("product_type")
     product_family_id: str | None = _ref("product_family")
     product_brand_id: str | None = _ref("product_brand")
+
+
+class LeadChange(SQLModel, table=True):
+    """One entry of a lead's history: who did which action when, and each field it changed.
+
+    `sequence` only grows, across every worker (a PostgreSQL sequence; SQLite's rowid, never
+    reused with AUTOINCREMENT), so that a reader can resume after the last entry it saw.
+    `changes` holds `{"field", "old", "new"}` objects with typed JSON values.
+    """
+
+    __tablename__ = "lead_change"
+    __table_args__ = (
+        Index("ix_lead_change_lead_sequence", "lead_id", "sequence"),
+        {"sqlite_autoincrement": True},
+    )
+
+    sequence: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=BigInteger().with_variant(Integer, "sqlite"),
+    )
+    lead_id: str = _ref("lead", nullable=False)
+    at: datetime = _when(nullable=False)
+    action: enums.Action = Field(sa_type=_enum(enums.Action))
+    by_user_id: str | None = _ref("user")
+    by_unit_id: str | None = _ref("unit")
+    changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
 
 
 UDF_STRING_FIELDS = tuple(f"udf_string_{n}" for n in range(1, 9))

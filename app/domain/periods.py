@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from app.domain.enums import TimeUnit
+from app.domain.enums import COMPLETED_STATES, TimeUnit
+from app.domain.models import Lead
 
 _FIXED_UNITS = {
     TimeUnit.MINUTES: timedelta(minutes=1),
@@ -119,3 +120,21 @@ def time_overdue(reference: datetime, expected_completion: datetime) -> TimePeri
     if reference <= expected_completion:
         return None
     return period_between(expected_completion, reference)
+
+
+def reference_time(lead: Lead, now: datetime) -> datetime:
+    """The moment a lead's time periods are measured to: now while it is open, its actual
+    completion date once completed (the periods freeze then)."""
+    if lead.life_cycle_state in COMPLETED_STATES:
+        return lead.actual_completion_date or lead.updated_at
+    return now
+
+
+def lead_time_to_completion(lead: Lead, now: datetime) -> TimePeriod | None:
+    """A lead's time to completion as of `now`."""
+    return time_to_completion(reference_time(lead, now), lead.expected_completion_date)
+
+
+def lead_time_overdue(lead: Lead, now: datetime) -> TimePeriod | None:
+    """How long a lead is overdue as of `now`."""
+    return time_overdue(reference_time(lead, now), lead.expected_completion_date)

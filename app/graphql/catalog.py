@@ -5,7 +5,7 @@ from typing import Any
 import strawberry
 
 from app.domain import models
-from app.domain.enums import LifeCycleState, ProductClassification
+from app.domain.enums import LifeCycleState, ProductClassification, Role
 from app.graphql.context import Info
 from app.graphql.records import described, load_one, resolved
 
@@ -43,11 +43,23 @@ class User:
     username: str = described("The name the user signs in with.")
     person_name: str = described("The user's full name.")
     email: str | None = described("The user's email address.")
+    role: Role = described("What the user may see and do.")
     row: strawberry.Private[models.User]
 
     @resolved(description="The unit the user acts for.")
     async def unit(self, info: Info) -> Unit | None:
         return await load_one(Unit, info.context.loaders.unit, self.row.unit_id)
+
+    @resolved(
+        description="The groups the user belongs to through their unit; a sales user sees the "
+        "leads these own."
+    )
+    async def groups(self, info: Info) -> list[Group]:
+        if self.row.unit_id is None:
+            return []
+        unit = await info.context.loaders.unit.load(self.row.unit_id)
+        group = await load_one(Group, info.context.loaders.group, unit.group_id if unit else None)
+        return [] if group is None else [group]
 
 
 @strawberry.type(description="A configured lead status; it places a lead in one life cycle state.")

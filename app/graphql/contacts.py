@@ -1,12 +1,23 @@
 """Contacts, their accounts receivable, and the communications and notifications they get."""
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from app.domain import models
 from app.domain.enums import AccountsReceivableState, ContactLifeCycleState, ContactType, Gender
+from app.domain.errors import DomainError
+from app.domain.leads.queries import MAX_PAGE_SIZE
 from app.graphql.catalog import ID
 from app.graphql.context import Info
+from app.graphql.errors import query_error
 from app.graphql.records import described, load_one, resolved
+
+if TYPE_CHECKING:
+    from app.graphql.leads.types import Lead
+
+# The lead type, resolved once the schema is assembled (it nests contacts itself).
+LazyLead = Annotated["Lead", strawberry.lazy("app.graphql.leads.types")]
 
 
 @strawberry.type(description="A day of the year, with the year when it is known.")
@@ -62,6 +73,29 @@ class ContactInformation:
             ),
             name_day=CalendarDay(day=row.name_day_day, month=row.name_day_month, year=None),
         )
+
+    @resolved(
+        description="The contact's leads that the signed-in user may see, by number (the first "
+        "`first` of them)."
+    )
+    async def leads(
+        self,
+        info: Info,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description=f"How many leads, at most {MAX_PAGE_SIZE} (default 20)."
+            ),
+        ] = 20,
+    ) -> list[LazyLead]:
+        # Imported here: the lead type nests contacts, so it loads after this module.
+        from app.graphql.leads.types import Lead
+
+        try:
+            rows = await info.context.loaders.contact_leads.load((self.row.id, first))
+        except DomainError as error:
+            raise query_error(error) from None
+        return [Lead.of(row) for row in rows]
 
 
 @strawberry.type(description="A billing account, owned by one contact.")

@@ -13,7 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 from app.db import Database
 from app.domain.auth import Actor
 from app.domain.models import User
-from app.graphql.loaders import Loaders
+from app.loaders import Loaders
 from app.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -30,13 +30,15 @@ class Context:
     now: datetime
     loaders: Loaders
     user: User | None = None
+    signed_in_as: Actor | None = None
     token: str | None = None
 
     @property
     def actor(self) -> Actor:
-        """The signed-in user as the author of a change (only called once authenticated)."""
-        assert self.user is not None
-        return Actor(user_id=self.user.id, unit_id=self.user.unit_id)
+        """The signed-in user as the reader and author of changes (only called once
+        authenticated)."""
+        assert self.signed_in_as is not None
+        return self.signed_in_as
 
 
 Info: TypeAlias = StrawberryInfo[Context, None]

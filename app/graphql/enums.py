@@ -7,6 +7,7 @@ import strawberry
 
 from app.domain.enums import (
     AccountsReceivableState,
+    Action,
     ContactLifeCycleState,
     ContactType,
     CustomSourceKind,
@@ -15,6 +16,7 @@ from app.domain.enums import (
     LeadSourceType,
     LifeCycleState,
     ProductClassification,
+    Role,
     TimeUnit,
 )
 from app.domain.errors import ErrorCode
@@ -22,8 +24,10 @@ from app.domain.errors import ErrorCode
 E = TypeVar("E", bound=Enum)
 
 
-def _describe(enum_class: type[E], description: str, values: dict[E, str]) -> type[E]:
-    strawberry.enum(enum_class, description=description)
+def _describe(
+    enum_class: type[E], description: str, values: dict[E, str], name: str | None = None
+) -> type[E]:
+    strawberry.enum(enum_class, name=name, description=description)
     definition = enum_class.__strawberry_definition__  # type: ignore[attr-defined]
     for value in definition.values:
         value.description = values[enum_class[value.name]]
@@ -118,5 +122,30 @@ _describe(
         ErrorCode.INVALID: "The value is not acceptable here; the message says why.",
         ErrorCode.INVALID_TRANSITION: "The action is not allowed in the lead's state.",
         ErrorCode.CONFLICT: "The lead changed meanwhile (another version); read it and retry.",
+        ErrorCode.FORBIDDEN: "The signed-in user's role does not allow this.",
     },
+)
+_describe(
+    Role,
+    "What a user may see and do.",
+    {
+        Role.ADMINISTRATOR: "Sees and does everything.",
+        Role.SALES: "Sees and works the leads of their group, and those assigned to them or "
+        "their unit, owned by them, or with them in the users set; creates leads for their "
+        "own group.",
+        Role.READ_ONLY: "Sees what a sales user of the same unit sees, and changes nothing.",
+    },
+)
+_describe(
+    Action,
+    "What was done to a lead.",
+    {
+        Action.CREATE: "The lead was created (`createLead`).",
+        Action.UPDATE: "Fields of the lead were changed (`updateLead`).",
+        Action.START_PROGRESS: "Work on the lead started (`startLeadProgress`).",
+        Action.WIN: "The lead was won (`winLead`).",
+        Action.LOSE: "The lead was lost (`loseLead`).",
+        Action.CANCEL: "The lead was cancelled (`cancelLead`).",
+    },
+    name="LeadChangeAction",
 )

@@ -16,9 +16,9 @@ from app.db import Database
 from app.domain.auth import authenticate
 from app.graphql.context import Clock, Context
 from app.graphql.graphiql import GRAPHIQL_HTML
-from app.graphql.loaders import Loaders
 from app.graphql.media import GRAPHQL_RESPONSE, prefers_graphql_response
 from app.graphql.schema import schema
+from app.loaders import Loaders
 from app.settings import Settings
 
 
@@ -42,18 +42,20 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Context:
         now = self.clock()
         token = bearer_token(request)
-        user = None
+        signed_in = None
         if token is not None:
             async with self.database.reader() as session:
-                user = await authenticate(session, token, now)
+                signed_in = await authenticate(session, token, now)
+        actor = None if signed_in is None else signed_in.actor
         return Context(
             request=request,
             response=response,
             database=self.database,
             settings=self.settings,
             now=now,
-            loaders=Loaders.create(self.database.reader),
-            user=user,
+            loaders=Loaders.create(self.database.reader, actor),
+            user=None if signed_in is None else signed_in.user,
+            signed_in_as=actor,
             token=token,
         )
 

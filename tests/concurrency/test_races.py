@@ -136,6 +136,17 @@ READ = """query ($n: String!) {
     targetAmount udfString1 udfString2 udfString3
   }
 }"""
+HISTORY = """query ($n: String!) {
+  lead(ref: {number: $n}) { history(first: 100) { nodes { action } } }
+}"""
+
+
+async def _actions(http: httpx2.AsyncClient, number: str) -> list[str]:
+    """The actions of a lead's history, oldest first."""
+    lead = (await _graphql(http, HISTORY, n=number))["lead"]
+    return [node["action"] for node in lead["history"]["nodes"]]
+
+
 UPDATE = """mutation ($n: String!, $input: UpdateLeadInput!) {
   updateLead(ref: {number: $n}, input: $input) { lead { version } errors { code message } }
 }"""
@@ -152,15 +163,19 @@ CREATE = """mutation ($i: Int!) {
 async def test_fifty_concurrent_wins_of_one_lead_succeed_once(
     client: httpx2.AsyncClient,
 ) -> None:
+    history = await _actions(client, "41")
     results = await asyncio.gather(*(_graphql(client, WIN, n="41") for _ in range(50)))
     outcomes = Counter(_outcome(result["winLead"]) for result in results)
     assert outcomes["OK"] == 1
     assert outcomes["INVALID_TRANSITION"] + outcomes["CONFLICT"] == 49
     lead = (await _graphql(client, READ, n="41"))["lead"]
     assert (lead["lifeCycleState"], lead["version"]) == ("WON", 2)
+    # one history entry for the one win; the refused ones wrote none
+    assert await _actions(client, "41") == [*history, "WIN"]
 
 
 async def test_cancel_racing_lose_lets_exactly_one_through(client: httpx2.AsyncClient) -> None:
+    history = await _actions(client, "44")
     requests = [_graphql(client, CANCEL if i % 2 else LOSE, n="44") for i in range(50)]
     results = await asyncio.gather(*requests)
     outcomes = Counter(
@@ -176,6 +191,10 @@ async def test_cancel_racing_lose_lets_exactly_one_through(client: httpx2.AsyncC
     )
     expected_state = "CANCELLED" if "cancelLead" in winner else "LOST"
     assert (lead["lifeCycleState"], lead["version"]) == (expected_state, 2)
+    assert await _actions(client, "44") == [
+        *history,
+        "CANCEL" if expected_state == "CANCELLED" else "LOSE",
+    ]
 
 
 FIELDS = {

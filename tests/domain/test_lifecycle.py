@@ -1,28 +1,25 @@
 """The life cycle of a lead, driven through the real services on a fresh demo database.
 
 The expected table below is docs/domain.md's ("Life cycle"), written out here rather than read
-from the code under test.
+from the code under test. A refused action changes nothing: not the lead's row (so not its
+version) and not its history.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from app.db import Database
-from app.domain.auth import Actor
-from app.domain.enums import ContactLifeCycleState, LifeCycleState
+from app.domain.contacts import AccountsReceivableChoice
+from app.domain.enums import Action, ContactLifeCycleState, LifeCycleState
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.identifiers import Ref
-from app.domain.leads.commands import AccountsReceivableChoice, LeadAction, LeadChanges
+from app.domain.leads.commands import LeadAction, LeadChanges
+from app.domain.leads.history import entries_of
 from app.domain.leads.service import (
-    cancel_lead,
     lose_lead,
-    start_lead_progress,
     update_lead,
     win_lead,
 )
@@ -30,15 +27,19 @@ from app.domain.models import AccountsReceivable, Contact, Lead, LostReason
 from tests.databases import DEMO_NOW
 from tests.factories import (
     actor,
+    assert_unchanged,
     committed_lead_row,
     count,
     existing_account,
     existing_contact,
+    history_length,
     lead_by_number,
     lead_in_state,
     lead_ref,
     lead_row,
     new_account,
+    only_problem,
+    perform,
     status_id,
 )
 
@@ -67,14 +68,40 @@ class Rule:
     allowed_from: frozenset[LifeCycleState]
     target: LifeCycleState | None  # None: the state does not change
     default_status: str | None  # the "New Customer" type's status for the target
+    only: str  # how a refusal from another state ends: "only ... leads can ..."
+    recorded_as: Action  # the action of its history entry
 
 
 RULES: dict[str, Rule] = {
-    "update": Rule(frozenset({PENDING, IN_PROGRESS, CANCELLED}), None, None),
-    "start_progress": Rule(frozenset({PENDING}), IN_PROGRESS, "Learn"),
-    "win": Rule(frozenset({IN_PROGRESS}), WON, "Won"),
-    "lose": Rule(frozenset({PENDING, IN_PROGRESS}), LOST, "Lost"),
-    "cancel": Rule(frozenset({PENDING, IN_PROGRESS}), CANCELLED, "Cancelled"),
+    "update": Rule(
+        frozenset({PENDING, IN_PROGRESS, CANCELLED}),
+        None,
+        None,
+        "CANCELLED, IN_PROGRESS or PENDING leads can be updated",
+        Action.UPDATE,
+    ),
+    "start_progress": Rule(
+        frozenset({PENDING}),
+        IN_PROGRESS,
+        "Learn",
+        "PENDING leads can have their progress started",
+        Action.START_PROGRESS,
+    ),
+    "win": Rule(frozenset({IN_PROGRESS}), WON, "Won", "IN_PROGRESS leads can be won", Action.WIN),
+    "lose": Rule(
+        frozenset({PENDING, IN_PROGRESS}),
+        LOST,
+        "Lost",
+        "IN_PROGRESS or PENDING leads can be lost",
+        Action.LOSE,
+    ),
+    "cancel": Rule(
+        frozenset({PENDING, IN_PROGRESS}),
+        CANCELLED,
+        "Cancelled",
+        "IN_PROGRESS or PENDING leads can be cancelled",
+        Action.CANCEL,
+    ),
 }
 PAIRS = [
     pytest.param(action, state, id=f"{action}-from-{state}") for action in RULES for state in STATES
@@ -87,35 +114,6 @@ ALLOWED_FROM = {
     "lose": IN_PROGRESS,
     "cancel": PENDING,
 }
-
-
-async def perform(
-    session: AsyncSession,
-    action: str,
-    lead: Lead,
-    who: Actor,
-    *,
-    status: Ref | None = None,
-    expected_version: int | None = None,
-) -> Lead:
-    """Run `action` on `lead` at NOW (an update changes the description only)."""
-    ref = lead_ref(lead)
-    if action == "update":
-        changes = LeadChanges(description="Called back")
-        return await update_lead(
-            session, LeadAction(ref, who, NOW, expected_version=expected_version), changes
-        )
-    if action == "start_progress":
-        return await start_lead_progress(
-            session, LeadAction(ref, who, NOW, status, expected_version)
-        )
-    if action == "win":
-        return await win_lead(session, LeadAction(ref, who, NOW, status, expected_version), None)
-    if action == "lose":
-        reason = Ref("name", "Competitors")
-        return await lose_lead(session, LeadAction(ref, who, NOW, status, expected_version), reason)
-    assert action == "cancel"
-    return await cancel_lead(session, LeadAction(ref, who, NOW, status, expected_version))
 
 
 async def johns_lead(session: AsyncSession, state: LifeCycleState) -> Lead:
@@ -131,22 +129,6 @@ async def johns_lead(session: AsyncSession, state: LifeCycleState) -> Lead:
     return lead
 
 
-async def assert_unchanged(
-    session: AsyncSession, database: Database, lead_id: str, before: dict[str, Any]
-) -> None:
-    """The lead's row is as it was, in the refused session's transaction and after rollback."""
-    assert await lead_row(session, lead_id) == before
-    await session.rollback()
-    assert await committed_lead_row(database, lead_id) == before
-
-
-def only_problem(error: pytest.ExceptionInfo[DomainError]) -> tuple[Any, ...]:
-    """The (field, value, code) of a refusal's one problem."""
-    assert len(error.value.problems) == 1, error.value.problems
-    problem = error.value.problems[0]
-    return problem.field, problem.value, problem.code
-
-
 # --- the table ----------------------------------------------------------------------------
 
 
@@ -156,14 +138,20 @@ async def test_every_action_from_every_state_follows_the_table(
 ) -> None:
     lead = await johns_lead(session, state)
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
     rule = RULES[action]
     updater = await actor(session, "mariosmtest", unit="U")
 
     if state not in rule.allowed_from:
         with pytest.raises(DomainError) as refused:
             await perform(session, action, lead, updater)
-        assert only_problem(refused) == ("ref", str(lead.number), ErrorCode.INVALID_TRANSITION)
-        await assert_unchanged(session, database, lead.id, before)
+        assert only_problem(refused) == (
+            ("lead",),
+            str(lead.number),
+            ErrorCode.INVALID_TRANSITION,
+            f"Lead {lead.number} is {state}; only {rule.only}.",
+        )
+        await assert_unchanged(session, database, lead.id, before, entries)
         return
 
     done = await perform(session, action, lead, updater)
@@ -189,17 +177,17 @@ async def test_every_action_from_every_state_follows_the_table(
     assert await committed_lead_row(database, lead.id) == expected
     assert done.life_cycle_state is (rule.target or state)
     assert done.version == before["version"] + 1
+    recorded = await entries_of(session, lead.id)
+    assert len(recorded) == entries + 1
+    assert (recorded[-1].action, recorded[-1].by_user_id) == (rule.recorded_as, updater.user_id)
 
 
 # --- statuses named by an update ----------------------------------------------------------
 
-# The status moves an update may make, by the lead's state (the seeds' update example moves a
-# PENDING lead to "Won"); an update of a WON or LOST lead is refused whatever it names.
-UPDATE_MOVES: dict[LifeCycleState, frozenset[LifeCycleState]] = {
-    PENDING: frozenset({PENDING, IN_PROGRESS, WON, LOST, CANCELLED}),
-    IN_PROGRESS: frozenset({IN_PROGRESS, WON, LOST, CANCELLED}),
-    CANCELLED: frozenset({CANCELLED}),
-}
+# An update keeps a lead in its life cycle state (moving a lead into a won or lost status by an
+# update is deprecated since CRM.COM R11.1.0); a status of another state is refused with the
+# actions that lead there instead, when there are any. An update of a WON or LOST lead is
+# refused whatever it names (the table above).
 STATUS_OF = {
     PENDING: "Reach",
     IN_PROGRESS: "Interest",
@@ -207,15 +195,27 @@ STATUS_OF = {
     LOST: "Lost",
     CANCELLED: "Cancelled",
 }
+NO_ACTION = "; no action does that."
+INSTEAD: dict[tuple[LifeCycleState, LifeCycleState], str] = {
+    (PENDING, IN_PROGRESS): ": start progress on the lead instead.",
+    (PENDING, WON): ": start progress on the lead, then win the lead instead.",
+    (PENDING, LOST): ": lose the lead instead.",
+    (PENDING, CANCELLED): ": cancel the lead instead.",
+    (IN_PROGRESS, PENDING): NO_ACTION,
+    (IN_PROGRESS, WON): ": win the lead instead.",
+    (IN_PROGRESS, LOST): ": lose the lead instead.",
+    (IN_PROGRESS, CANCELLED): ": cancel the lead instead.",
+    **{(CANCELLED, target): NO_ACTION for target in (PENDING, IN_PROGRESS, WON, LOST)},
+}
 MOVES = [
     pytest.param(current, target, id=f"{current}-to-{STATUS_OF[target]}")
-    for current in UPDATE_MOVES
+    for current in (PENDING, IN_PROGRESS, CANCELLED)
     for target in STATES
 ]
 
 
 @pytest.mark.parametrize(("current", "target"), MOVES)
-async def test_every_status_move_by_update_follows_the_rule(
+async def test_an_update_takes_a_status_of_the_leads_state_and_refuses_any_other(
     session: AsyncSession,
     database: Database,
     current: LifeCycleState,
@@ -223,77 +223,76 @@ async def test_every_status_move_by_update_follows_the_rule(
 ) -> None:
     lead = await johns_lead(session, current)
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
     status = STATUS_OF[target]
     changes = LeadChanges(status=Ref("name", status))
+    who = await actor(session)
 
-    if target not in UPDATE_MOVES[current]:
+    if target is not current:
         with pytest.raises(DomainError) as refused:
-            await update_lead(
-                session, LeadAction(lead_ref(lead), await actor(session), NOW), changes
-            )
+            await update_lead(session, LeadAction(lead_ref(lead), who, NOW), changes)
         assert only_problem(refused) == (
-            "input.status.name",
+            ("changes", "status", "name"),
             status,
             ErrorCode.INVALID_TRANSITION,
+            f"An update keeps a lead in its life cycle state, and status {status!r} would move "
+            f"this {current} lead to {target}{INSTEAD[current, target]}",
         )
-        await assert_unchanged(session, database, lead.id, before)
+        await assert_unchanged(session, database, lead.id, before, entries)
         return
 
-    if target is LOST:
-        changes = LeadChanges(status=Ref("name", status), lost_reason=Ref("name", "Price"))
-    who = await actor(session)
     await update_lead(session, LeadAction(lead_ref(lead), who, NOW), changes)
     await session.commit()
 
-    expected = {
+    assert await committed_lead_row(database, lead.id) == {
         **before,
         "version": before["version"] + 1,
         "updated_at": NOW,
         "updated_by_user_id": who.user_id,
         "updated_by_unit_id": who.unit_id,
-        "life_cycle_state": target,
         "status_id": await status_id(session, status),
     }
-    if target in {WON, LOST, CANCELLED} and current is not CANCELLED:
-        expected["actual_completion_date"] = NOW  # a lead already CANCELLED keeps its stamp
-    if target is LOST:
-        expected["lost_reason_id"] = await reason_id(session, "Price")
-    assert await committed_lead_row(database, lead.id) == expected
-
-
-async def reason_id(session: AsyncSession, name: str) -> str:
-    reason = await session.scalar(select(LostReason).where(col(LostReason.name) == name))
-    assert reason is not None
-    return reason.id
+    assert await history_length(session, lead.id) == entries + 1
 
 
 # --- statuses named by an action ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("action", "state", "status"),
+    ("action", "state", "status", "its_state"),
     [
-        pytest.param("start_progress", PENDING, "Reach", id="start-with-a-pending-status"),
-        pytest.param("start_progress", PENDING, "Won", id="start-with-a-won-status"),
-        pytest.param("win", IN_PROGRESS, "Learn", id="win-with-an-in-progress-status"),
-        pytest.param("win", IN_PROGRESS, "Lost", id="win-with-a-lost-status"),
-        pytest.param("lose", PENDING, "Cancelled", id="lose-with-a-cancelled-status"),
-        pytest.param("lose", IN_PROGRESS, "Won", id="lose-with-a-won-status"),
-        pytest.param("cancel", PENDING, "Reach", id="cancel-with-a-pending-status"),
-        pytest.param("cancel", IN_PROGRESS, "Lost", id="cancel-with-a-lost-status"),
+        pytest.param("start_progress", PENDING, "Reach", PENDING, id="start-with-a-pending-status"),
+        pytest.param("start_progress", PENDING, "Won", WON, id="start-with-a-won-status"),
+        pytest.param("win", IN_PROGRESS, "Learn", IN_PROGRESS, id="win-with-an-in-progress-status"),
+        pytest.param("win", IN_PROGRESS, "Lost", LOST, id="win-with-a-lost-status"),
+        pytest.param("lose", PENDING, "Cancelled", CANCELLED, id="lose-with-a-cancelled-status"),
+        pytest.param("lose", IN_PROGRESS, "Won", WON, id="lose-with-a-won-status"),
+        pytest.param("cancel", PENDING, "Reach", PENDING, id="cancel-with-a-pending-status"),
+        pytest.param("cancel", IN_PROGRESS, "Lost", LOST, id="cancel-with-a-lost-status"),
     ],
 )
 async def test_a_status_named_by_an_action_must_belong_to_its_target_state(
-    session: AsyncSession, database: Database, action: str, state: LifeCycleState, status: str
+    session: AsyncSession,
+    database: Database,
+    action: str,
+    state: LifeCycleState,
+    status: str,
+    its_state: LifeCycleState,
 ) -> None:
     lead = await johns_lead(session, state)
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
 
     with pytest.raises(DomainError) as refused:
         await perform(session, action, lead, await actor(session), status=Ref("name", status))
 
-    assert only_problem(refused) == ("status.name", status, ErrorCode.INVALID)
-    await assert_unchanged(session, database, lead.id, before)
+    assert only_problem(refused) == (
+        ("status", "name"),
+        status,
+        ErrorCode.INVALID,
+        f"Status {status!r} belongs to {its_state}, not {RULES[action].target}.",
+    )
+    await assert_unchanged(session, database, lead.id, before, entries)
 
 
 async def test_start_progress_takes_a_named_in_progress_status_instead_of_the_default(
@@ -314,12 +313,18 @@ async def test_an_unknown_status_named_by_an_action_is_not_found(
 ) -> None:
     lead = await johns_lead(session, PENDING)
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
 
     with pytest.raises(DomainError) as refused:
         await perform(session, "cancel", lead, await actor(session), status=Ref("name", "Gone"))
 
-    assert only_problem(refused) == ("status.name", "Gone", ErrorCode.NOT_FOUND)
-    await assert_unchanged(session, database, lead.id, before)
+    assert only_problem(refused) == (
+        ("status", "name"),
+        "Gone",
+        ErrorCode.NOT_FOUND,
+        "No lead status has name 'Gone'.",
+    )
+    await assert_unchanged(session, database, lead.id, before, entries)
 
 
 # --- optimistic concurrency ---------------------------------------------------------------
@@ -336,13 +341,20 @@ async def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(
     await update_lead(session, LeadAction(lead_ref(lead), who, CREATED), LeadChanges(priority=1))
     await session.commit()
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
     assert before["version"] == seen_version + 1
 
     with pytest.raises(DomainError) as refused:
         await perform(session, action, lead, who, expected_version=seen_version)
 
-    assert only_problem(refused) == ("expectedVersion", str(seen_version), ErrorCode.CONFLICT)
-    await assert_unchanged(session, database, lead.id, before)
+    assert only_problem(refused) == (
+        ("expected_version",),
+        str(seen_version),
+        ErrorCode.CONFLICT,
+        f"Lead {lead.number} is at version {seen_version + 1}, not {seen_version}; read it "
+        "again and retry.",
+    )
+    await assert_unchanged(session, database, lead.id, before, entries)
 
 
 @pytest.mark.parametrize("action", list(RULES))
@@ -365,6 +377,7 @@ async def test_win_refuses_an_existing_accounts_receivable_of_another_contact(
 ) -> None:
     lead = await johns_lead(session, IN_PROGRESS)
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
 
     with pytest.raises(DomainError) as refused:
         await win_lead(
@@ -374,11 +387,12 @@ async def test_win_refuses_an_existing_accounts_receivable_of_another_contact(
         )
 
     assert only_problem(refused) == (
-        "accountsReceivable.existing.number",
+        ("accounts_receivable", "existing", "number"),
         KOKOS_ACCOUNT,
         ErrorCode.INVALID,
+        f"Accounts receivable {KOKOS_ACCOUNT} belongs to another contact.",
     )
-    await assert_unchanged(session, database, lead.id, before)
+    await assert_unchanged(session, database, lead.id, before, entries)
 
 
 async def test_win_refuses_an_unknown_existing_accounts_receivable(
@@ -386,6 +400,7 @@ async def test_win_refuses_an_unknown_existing_accounts_receivable(
 ) -> None:
     lead = await johns_lead(session, IN_PROGRESS)
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
 
     with pytest.raises(DomainError) as refused:
         await win_lead(
@@ -393,11 +408,12 @@ async def test_win_refuses_an_unknown_existing_accounts_receivable(
         )
 
     assert only_problem(refused) == (
-        "accountsReceivable.existing.number",
+        ("accounts_receivable", "existing", "number"),
         "ACR9",
         ErrorCode.NOT_FOUND,
+        "No accounts receivable has number 'ACR9'.",
     )
-    await assert_unchanged(session, database, lead.id, before)
+    await assert_unchanged(session, database, lead.id, before, entries)
 
 
 async def test_win_bills_an_existing_accounts_receivable_of_the_contact_named_by_name(
@@ -465,13 +481,19 @@ async def test_win_without_an_accounts_receivable_is_required_when_the_lead_has_
     lead = await lead_in_state(session, IN_PROGRESS, now=CREATED)
     await session.commit()
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
     accounts_before = await count(session, AccountsReceivable)
 
     with pytest.raises(DomainError) as refused:
         await win_lead(session, LeadAction(lead_ref(lead), await actor(session), NOW), None)
 
-    assert only_problem(refused) == ("accountsReceivable", None, ErrorCode.REQUIRED)
-    await assert_unchanged(session, database, lead.id, before)
+    assert only_problem(refused) == (
+        ("accounts_receivable",),
+        None,
+        ErrorCode.REQUIRED,
+        f"Lead {lead.number} has no accounts receivable: name an existing one or open a new one.",
+    )
+    await assert_unchanged(session, database, lead.id, before, entries)
     assert await count(session, AccountsReceivable) == accounts_before
 
 
@@ -483,14 +505,20 @@ async def test_lose_needs_an_existing_lost_reason(
 ) -> None:
     lead = await johns_lead(session, IN_PROGRESS)
     before = await lead_row(session, lead.id)
+    entries = await history_length(session, lead.id)
 
     with pytest.raises(DomainError) as refused:
         await lose_lead(
             session, LeadAction(lead_ref(lead), await actor(session), NOW), Ref("name", "Weather")
         )
 
-    assert only_problem(refused) == ("lostReason.name", "Weather", ErrorCode.NOT_FOUND)
-    await assert_unchanged(session, database, lead.id, before)
+    assert only_problem(refused) == (
+        ("lost_reason", "name"),
+        "Weather",
+        ErrorCode.NOT_FOUND,
+        "No lost reason has name 'Weather'.",
+    )
+    await assert_unchanged(session, database, lead.id, before, entries)
 
 
 async def test_lose_records_the_lost_reason_named_by_alternative_code(

@@ -1,5 +1,6 @@
-"""update_lead on the demo leads: absent keeps, None clears, status moves, sets, dates, versions,
-and refusals that change nothing.
+"""update_lead on the demo leads: absent keeps, None clears, a status of the same state, sets,
+dates, versions, and refusals that change nothing (an update across life cycle states:
+test_update_status.py).
 
 Demo lead 69 (PENDING "Reach", "Software Purchase", contact Filippos Constantinou 121212 without
 accounts receivable) starts 2015-02-20T17:28:30Z and is expected 3 weeks later; it has
@@ -10,14 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from app.db import Database
 from app.domain.auth import Actor
-from app.domain.enums import ContactLifeCycleState, Importance, LifeCycleState, TimeUnit
-from app.domain.errors import DomainError, ErrorCode
+from app.domain.enums import Action, Importance, TimeUnit
+from app.domain.errors import ErrorCode
 from app.domain.identifiers import Ref
 from app.domain.leads.commands import (
     LeadAction,
@@ -26,24 +25,28 @@ from app.domain.leads.commands import (
     ProductItemRef,
     SetChange,
 )
+from app.domain.leads.history import entries_of
 from app.domain.leads.service import update_lead
-from app.domain.models import AccountsReceivable, Contact, Lead, LostReason
+from app.domain.models import Contact, Lead
 from tests.databases import DEMO_NOW
 from tests.factories import (
     actor,
     committed_lead_row,
     existing_contact,
+    explained,
     lead_by_number,
     lead_ref,
     lead_row,
-    new_account,
+    refused_update,
     set_members,
     status_id,
+    update_problems,
 )
 
 NOW = DEMO_NOW
 PENDING_LEAD = 69
 IN_PROGRESS_LEAD = 56  # "Interest", Marios Lannister, billed to his account "4"
+INTEREST_ID = "B738753EE56D01FC6CD964D14FBBCC7A"
 CANCELLED_LEAD = 4
 JOHNS_PENDING_LEAD = 5  # "Reach", John Ioannou, billed to ACR0000000011
 SOFTWARE_PURCHASE_CATEGORY_ID = "C60F332D0B4CB8DD22A0159413951434"
@@ -58,25 +61,6 @@ async def update(
     lead = await lead_by_number(session, number)
     who = who or await actor(session)
     return await update_lead(session, LeadAction(lead_ref(lead), who, NOW), LeadChanges(**fields))
-
-
-async def refused_update(
-    session: AsyncSession, database: Database, number: int, **fields: Any
-) -> list[tuple[Any, ...]]:
-    """The (field, value, code) problems of an update that must be refused; the lead's row and
-    sets are checked unchanged, in the refused transaction and after its rollback."""
-    lead = await lead_by_number(session, number)
-    lead_id = lead.id  # the ORM copy expires on rollback
-    before = (await lead_row(session, lead_id), await set_members(session, lead_id))
-    with pytest.raises(DomainError) as refused:
-        await update_lead(
-            session, LeadAction(lead_ref(lead), await actor(session), NOW), LeadChanges(**fields)
-        )
-    assert (await lead_row(session, lead_id), await set_members(session, lead_id)) == before
-    await session.rollback()
-    async with database.reader() as fresh:
-        assert (await lead_row(fresh, lead_id), await set_members(fresh, lead_id)) == before
-    return [(p.field, p.value, p.code) for p in refused.value.problems]
 
 
 def logged(before: dict[str, Any], who: Actor, **changed: Any) -> dict[str, Any]:
@@ -171,15 +155,15 @@ async def test_a_description_set_then_given_as_none_is_cleared(
 @pytest.mark.parametrize(
     ("name", "path"),
     [
-        pytest.param("importance", "input.importance", id="importance"),
-        pytest.param("priority", "input.priority", id="priority"),
-        pytest.param("status", "input.status", id="status"),
+        pytest.param("importance", ("changes", "importance"), id="importance"),
+        pytest.param("priority", ("changes", "priority"), id="priority"),
+        pytest.param("status", ("changes", "status"), id="status"),
     ],
 )
 async def test_a_mandatory_field_cannot_be_cleared(
-    session: AsyncSession, database: Database, name: str, path: str
+    session: AsyncSession, database: Database, name: str, path: tuple[str, ...]
 ) -> None:
-    problems = await refused_update(session, database, PENDING_LEAD, **{name: None})
+    problems = await update_problems(session, database, PENDING_LEAD, **{name: None})
 
     assert problems == [(path, None, ErrorCode.REQUIRED)]
 
@@ -200,150 +184,25 @@ async def test_a_status_of_the_same_state_is_taken(
     before = await lead_row(session, lead.id)
     who = await actor(session)
 
+    entries_before = len(await entries_of(session, lead.id))
+
     await update(session, IN_PROGRESS_LEAD, who, status=Ref("name", "Learn"))
     await session.commit()
 
-    assert await committed_lead_row(database, lead.id) == logged(
-        before, who, status_id=await status_id(session, "Learn")
+    learn = await status_id(session, "Learn")
+    assert await committed_lead_row(database, lead.id) == logged(before, who, status_id=learn)
+    entries = await entries_of(session, lead.id)
+    assert len(entries) == entries_before + 1
+    assert (entries[-1].action, entries[-1].changes) == (
+        Action.UPDATE,
+        [
+            {
+                "field": "status",
+                "old": {"id": INTEREST_ID, "name": "Interest"},
+                "new": {"id": learn, "name": "Learn"},
+            }
+        ],
     )
-
-
-async def test_a_pending_lead_moves_in_progress_by_status(session: AsyncSession) -> None:
-    lead = await update(session, PENDING_LEAD, status=Ref("name", "Interest"))
-
-    assert (lead.life_cycle_state, lead.status_id, lead.actual_completion_date) == (
-        LifeCycleState.IN_PROGRESS,
-        "B738753EE56D01FC6CD964D14FBBCC7A",
-        None,
-    )
-
-
-async def test_a_pending_lead_is_won_by_status_with_a_new_accounts_receivable(
-    session: AsyncSession, database: Database
-) -> None:
-    lead = await lead_by_number(session, PENDING_LEAD)
-    before = await lead_row(session, lead.id)
-    who = await actor(session)
-
-    await update(
-        session, PENDING_LEAD, who, status=Ref("name", "Won"), accounts_receivable=new_account()
-    )
-    await session.commit()
-
-    account = await session.scalar(
-        select(AccountsReceivable).where(col(AccountsReceivable.owner_id) == lead.contact_id)
-    )
-    assert account is not None
-    assert (account.number, account.name) == ("ACR0000001001", "Filippos Constantinou")
-    assert await committed_lead_row(database, lead.id) == logged(
-        before,
-        who,
-        status_id=await status_id(session, "Won"),
-        life_cycle_state=LifeCycleState.WON,
-        actual_completion_date=NOW,
-        accounts_receivable_id=account.id,
-    )
-    async with database.reader() as fresh:
-        contact = await fresh.get(Contact, lead.contact_id)
-        assert contact is not None
-        assert contact.life_cycle_state is ContactLifeCycleState.FINANCIAL
-
-
-async def test_a_lead_won_by_status_needs_an_accounts_receivable(
-    session: AsyncSession, database: Database
-) -> None:
-    problems = await refused_update(session, database, PENDING_LEAD, status=Ref("name", "Won"))
-
-    assert problems == [("input.accountsReceivable", None, ErrorCode.REQUIRED)]
-
-
-async def test_an_in_progress_lead_is_won_by_status_with_its_own_accounts_receivable(
-    session: AsyncSession,
-) -> None:
-    before = await lead_by_number(session, IN_PROGRESS_LEAD)
-    account_id = before.accounts_receivable_id
-
-    lead = await update(session, IN_PROGRESS_LEAD, status=Ref("alternative_code", "WN"))
-
-    assert (lead.life_cycle_state, lead.accounts_receivable_id, lead.actual_completion_date) == (
-        LifeCycleState.WON,
-        account_id,
-        NOW,
-    )
-
-
-async def test_a_lead_lost_by_status_needs_a_lost_reason(
-    session: AsyncSession, database: Database
-) -> None:
-    problems = await refused_update(session, database, PENDING_LEAD, status=Ref("name", "Lost"))
-
-    assert problems == [("input.lostReason", None, ErrorCode.REQUIRED)]
-
-
-async def test_a_lead_is_lost_by_status_for_a_reason(session: AsyncSession) -> None:
-    lead = await update(
-        session, PENDING_LEAD, status=Ref("name", "Lost"), lost_reason=Ref("name", "Price")
-    )
-
-    reason = await session.get(LostReason, lead.lost_reason_id)
-    assert reason is not None
-    assert (lead.life_cycle_state, reason.name, lead.actual_completion_date) == (
-        LifeCycleState.LOST,
-        "Price",
-        NOW,
-    )
-
-
-async def test_a_lost_reason_with_an_unknown_name_is_not_found(
-    session: AsyncSession, database: Database
-) -> None:
-    problems = await refused_update(
-        session,
-        database,
-        PENDING_LEAD,
-        status=Ref("name", "Lost"),
-        lost_reason=Ref("name", "Weather"),
-    )
-
-    assert problems == [("input.lostReason.name", "Weather", ErrorCode.NOT_FOUND)]
-
-
-async def test_a_lost_reason_without_a_lost_status_is_invalid(
-    session: AsyncSession, database: Database
-) -> None:
-    problems = await refused_update(
-        session, database, PENDING_LEAD, lost_reason=Ref("name", "Price")
-    )
-
-    assert problems == [("input.lostReason.name", "Price", ErrorCode.INVALID)]
-
-
-async def test_a_pending_lead_is_cancelled_by_status(session: AsyncSession) -> None:
-    lead = await update(session, PENDING_LEAD, status=Ref("name", "Cancelled"))
-
-    assert (lead.life_cycle_state, lead.actual_completion_date) == (
-        LifeCycleState.CANCELLED,
-        NOW,
-    )
-
-
-async def test_an_in_progress_lead_cannot_go_back_to_pending_by_status(
-    session: AsyncSession, database: Database
-) -> None:
-    problems = await refused_update(
-        session, database, IN_PROGRESS_LEAD, status=Ref("name", "Reach")
-    )
-
-    assert problems == [("input.status.name", "Reach", ErrorCode.INVALID_TRANSITION)]
-
-
-@pytest.mark.parametrize("status", ["Reach", "Interest", "Won", "Lost"])
-async def test_a_cancelled_lead_keeps_to_cancelled_statuses(
-    session: AsyncSession, database: Database, status: str
-) -> None:
-    problems = await refused_update(session, database, CANCELLED_LEAD, status=Ref("name", status))
-
-    assert problems == [("input.status.name", status, ErrorCode.INVALID_TRANSITION)]
 
 
 async def test_a_cancelled_lead_can_still_be_updated(
@@ -361,13 +220,23 @@ async def test_a_cancelled_lead_can_still_be_updated(
     assert await committed_lead_row(database, lead.id) == logged(before, who, description="Closed")
 
 
-@pytest.mark.parametrize("number", [48, 33], ids=["won", "lost"])
-async def test_a_won_or_lost_demo_lead_cannot_be_updated(
-    session: AsyncSession, database: Database, number: int
+async def test_a_sales_user_cannot_give_a_lead_to_another_group(
+    session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(session, database, number, description="Again")
+    who = await actor(session, "mariosmtest")
+    assert (await lead_by_number(session, JOHNS_PENDING_LEAD)).owned_by_group_id == who.group_id
+    csr = Ref("alternative_code", "CSR")
 
-    assert problems == [("ref", str(number), ErrorCode.INVALID_TRANSITION)]
+    problems = await refused_update(session, database, JOHNS_PENDING_LEAD, who, owned_by_group=csr)
+
+    assert explained(problems) == [
+        (
+            ("changes", "owned_by_group"),
+            "CSR",
+            ErrorCode.FORBIDDEN,
+            "User 'mariosmtest' may give leads only to their own group.",
+        )
+    ]
 
 
 # --- contact and accounts receivable -----------------------------------------------------
@@ -376,11 +245,11 @@ async def test_a_won_or_lost_demo_lead_cannot_be_updated(
 async def test_a_new_contact_needs_its_own_accounts_receivable_or_none(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session, database, JOHNS_PENDING_LEAD, contact=existing_contact("112233")
     )
 
-    assert problems == [("input.accountsReceivable", None, ErrorCode.REQUIRED)]
+    assert problems == [(("changes", "accounts_receivable"), None, ErrorCode.REQUIRED)]
 
 
 async def test_changing_the_contact_and_clearing_the_accounts_receivable(
@@ -429,40 +298,50 @@ async def test_sets_change_by_add_and_remove(session: AsyncSession) -> None:
 async def test_removing_an_item_not_in_the_set_is_not_found(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session, database, PENDING_LEAD, competitors=[remove(Ref("name", "Competitor 2"))]
     )
 
     # Named like every other problem of a set item: the path of the key given, and its value.
-    assert problems == [("input.competitors[0].remove.name", "Competitor 2", ErrorCode.NOT_FOUND)]
+    assert problems == [
+        (("changes", "competitors", 0, "remove", "name"), "Competitor 2", ErrorCode.NOT_FOUND)
+    ]
 
 
 async def test_adding_an_item_already_in_the_set_is_invalid(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session, database, PENDING_LEAD, users=[add(Ref("username", "salesagent"))]
     )
 
-    assert problems == [("input.users[0].add.username", "salesagent", ErrorCode.INVALID)]
+    assert problems == [
+        (("changes", "users", 0, "add", "username"), "salesagent", ErrorCode.INVALID)
+    ]
 
 
 async def test_adding_a_product_already_in_the_set_is_invalid(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(session, database, PENDING_LEAD, services=[add(product("AOA"))])
+    problems = await update_problems(
+        session, database, PENDING_LEAD, services=[add(product("AOA"))]
+    )
 
-    assert problems == [("input.services[0].add.product.alternativeCode", "AOA", ErrorCode.INVALID)]
+    assert problems == [
+        (("changes", "services", 0, "add", "product", "alternative_code"), "AOA", ErrorCode.INVALID)
+    ]
 
 
 async def test_the_same_product_added_twice_in_one_update_is_invalid(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session, database, PENDING_LEAD, services=[add(product("LDS")), add(product("LDS"))]
     )
 
-    assert problems == [("input.services[1].add.product.alternativeCode", "LDS", ErrorCode.INVALID)]
+    assert problems == [
+        (("changes", "services", 1, "add", "product", "alternative_code"), "LDS", ErrorCode.INVALID)
+    ]
 
 
 async def test_an_item_added_then_removed_in_one_update_is_not_in_the_set(
@@ -529,7 +408,7 @@ async def test_a_new_estimated_time_moves_the_expected_date_from_the_start(
 async def test_an_expected_date_before_the_start_is_invalid(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session,
         database,
         PENDING_LEAD,
@@ -537,19 +416,19 @@ async def test_an_expected_date_before_the_start_is_invalid(
     )
 
     assert problems == [
-        ("input.expectedCompletionDate", "2015-02-01T00:00:00+00:00", ErrorCode.INVALID)
+        (("changes", "expected_completion_date"), "2015-02-01T00:00:00+00:00", ErrorCode.INVALID)
     ]
 
 
 async def test_a_start_date_after_the_expected_date_is_invalid(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session, database, PENDING_LEAD, start_date=datetime(2015, 4, 1, tzinfo=UTC)
     )
 
     assert problems == [
-        ("input.expectedCompletionDate", "2015-03-13T17:28:30+00:00", ErrorCode.INVALID)
+        (("changes", "expected_completion_date"), "2015-03-13T17:28:30+00:00", ErrorCode.INVALID)
     ]
 
 
@@ -572,7 +451,7 @@ async def test_each_successful_update_adds_exactly_one_to_the_version(
 async def test_a_refused_update_changes_nothing_it_was_given(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session,
         database,
         PENDING_LEAD,
@@ -583,13 +462,13 @@ async def test_a_refused_update_changes_nothing_it_was_given(
         priority=0,
     )
 
-    assert problems == [("input.priority", "0", ErrorCode.INVALID)]
+    assert problems == [(("changes", "priority"), "0", ErrorCode.INVALID)]
 
 
 async def test_an_update_refused_for_several_reasons_reports_them_all(
     session: AsyncSession, database: Database
 ) -> None:
-    problems = await refused_update(
+    problems = await update_problems(
         session,
         database,
         PENDING_LEAD,
@@ -599,7 +478,7 @@ async def test_an_update_refused_for_several_reasons_reports_them_all(
     )
 
     assert sorted(problems) == [
-        ("input.category.code", "XX", ErrorCode.NOT_FOUND),
-        ("input.leadOwner.username", "nobody", ErrorCode.NOT_FOUND),
-        ("input.probabilityToWin", "-1", ErrorCode.INVALID),
+        (("changes", "category", "code"), "XX", ErrorCode.NOT_FOUND),
+        (("changes", "lead_owner", "username"), "nobody", ErrorCode.NOT_FOUND),
+        (("changes", "probability_to_win"), "-1", ErrorCode.INVALID),
     ]

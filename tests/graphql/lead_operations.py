@@ -11,6 +11,7 @@ contactEmail startDate expectedCompletionDate actualCompletionDate
 status { name } type { name } category { name }
 contactInformation { name lifeCycleState demographics { idNumber } }
 accountsReceivable { number }
+ownedByGroup { name }
 lostReason { name }
 estimatedCompletionTime { value unit }
 usersSet { user { username } }

@@ -24,8 +24,17 @@ async def test_login_returns_a_token_that_opens_the_api(gql: GraphQLClient) -> N
     assert login["errors"] == []
     assert login["user"] == {"username": "mariosmtest"}
     assert login["expiresAt"] == "2026-11-26T00:00:00+00:00"
-    me = await gql("{ me { username personName } }", token=login["token"])
-    assert me == {"data": {"me": {"username": "mariosmtest", "personName": "Marios Test"}}}
+    me = await gql("{ me { username personName role groups { name } } }", token=login["token"])
+    assert me == {
+        "data": {
+            "me": {
+                "username": "mariosmtest",
+                "personName": "Marios Test",
+                "role": "SALES",
+                "groups": [{"name": "Main Group"}],
+            }
+        }
+    }
 
 
 async def test_wrong_credentials_give_one_vague_error(gql: GraphQLClient) -> None:

@@ -137,7 +137,7 @@ async def test_winning_with_a_new_account_name_too_long_changes_nothing(
             "accountsReceivable.new.name",
             name,
             "INVALID",
-            "Too long: name holds at most 200 characters.",
+            "Too long: the name holds at most 200 characters.",
         )
     ]
     lead = (await gql.data('{ lead(ref: {number: "44"}) { lifeCycleState } }'))["lead"]

@@ -1,6 +1,8 @@
 """The lead mutations through the API: every error code, several problems at once, refusals that
 change nothing, null versus omitted on update, date-times and money in and out, and `@oneOf`."""
 
+import pytest
+
 from tests.conftest import GraphQLClient
 from tests.graphql.lead_operations import (
     CANCEL,
@@ -32,7 +34,7 @@ async def test_not_found_names_the_input_and_the_value(gql: GraphQLClient) -> No
             "input.contactInformation.existing.idNumber",
             "000000",
             "NOT_FOUND",
-            "No contact has idNumber '000000'.",
+            "No contact has id number '000000'.",
         )
     ]
 
@@ -83,7 +85,7 @@ async def test_ambiguous_when_two_contacts_share_an_id_number(gql: GraphQLClient
             "input.contactInformation.existing.idNumber",
             "112233",
             "AMBIGUOUS",
-            "More than one contact has idNumber '112233'; name it by id.",
+            "More than one contact has id number '112233'; name it by id.",
         )
     ]
 
@@ -124,7 +126,7 @@ async def test_required_contact_email_when_the_type_emails(gql: GraphQLClient) -
             "input.contactEmail",
             None,
             "REQUIRED",
-            "Lead type 'Software Purchase' sends an email on creation: give contactEmail.",
+            "Lead type 'Software Purchase' sends an email on creation: give the contact email.",
         )
     ]
 
@@ -185,7 +187,7 @@ async def test_invalid_transition_win_of_a_pending_lead(gql: GraphQLClient) -> N
             "ref",
             "40",
             "INVALID_TRANSITION",
-            "winLead is not allowed on a PENDING lead; it is allowed from IN_PROGRESS.",
+            "Lead 40 is PENDING; only IN_PROGRESS leads can be won.",
         )
     ]
 
@@ -200,8 +202,7 @@ async def test_invalid_transition_update_of_a_won_lead(gql: GraphQLClient) -> No
             "ref",
             "48",
             "INVALID_TRANSITION",
-            "updateLead is not allowed on a WON lead; it is allowed from CANCELLED, "
-            "IN_PROGRESS, PENDING.",
+            "Lead 48 is WON; only CANCELLED, IN_PROGRESS or PENDING leads can be updated.",
         )
     ]
 
@@ -218,9 +219,61 @@ async def test_invalid_transition_update_back_to_pending(gql: GraphQLClient) -> 
             "input.status.name",
             "Reach",
             "INVALID_TRANSITION",
-            "An update cannot move a IN_PROGRESS lead to a PENDING status.",
+            "An update keeps a lead in its life cycle state, and status 'Reach' would move "
+            "this IN_PROGRESS lead to PENDING; no action does that.",
         )
     ]
+
+
+async def test_invalid_transition_update_into_won(gql: GraphQLClient) -> None:
+    # Given lead 19 as it is, in progress
+    before = await show(gql, "19")
+    assert before["lifeCycleState"] == "IN_PROGRESS"
+
+    # When it is updated to the WON status Won
+    errors = await refused(
+        gql, UPDATE, {"ref": {"number": "19"}, "input": {"status": {"name": "Won"}}}
+    )
+
+    # Then the move is refused, naming the mutation that wins a lead, and nothing changed
+    assert errors == [
+        error(
+            "input.status.name",
+            "Won",
+            "INVALID_TRANSITION",
+            "An update keeps a lead in its life cycle state, and status 'Won' would move "
+            "this IN_PROGRESS lead to WON: use `winLead` instead.",
+        )
+    ]
+    assert await show(gql, "19") == before
+
+
+@pytest.mark.parametrize(
+    ("lost_reason", "value"), [({"name": "Competitors"}, "Competitors"), (None, None)]
+)
+async def test_invalid_transition_update_of_the_deprecated_lost_reason(
+    gql: GraphQLClient, lost_reason: dict[str, str] | None, value: str | None
+) -> None:
+    # Given lead 44 as it is, in progress
+    before = await show(gql, "44")
+    assert before["lifeCycleState"] == "IN_PROGRESS"
+
+    # When it is updated with a lost reason (or with the lost reason null)
+    errors = await refused(
+        gql, UPDATE, {"ref": {"number": "44"}, "input": {"lostReason": lost_reason}}
+    )
+
+    # Then the deprecated input is refused, naming the mutation that takes a lost reason
+    assert errors == [
+        error(
+            "input.lostReason",
+            value,
+            "INVALID_TRANSITION",
+            "Only losing a lead sets its lost reason (the update that did, deprecated since "
+            "CRM.COM R11.1.0, is not offered): use `loseLead` instead.",
+        )
+    ]
+    assert await show(gql, "44") == before
 
 
 async def test_conflict_when_the_expected_version_is_not_the_leads(gql: GraphQLClient) -> None:
@@ -296,7 +349,7 @@ async def test_create_reports_every_problem_at_once(gql: GraphQLClient) -> None:
             "input.contactInformation.existing.idNumber",
             "000000",
             "NOT_FOUND",
-            "No contact has idNumber '000000'.",
+            "No contact has id number '000000'.",
         ),
         error("input.type.name", "Nope", "NOT_FOUND", "No lead type has name 'Nope'."),
         error("input.priority", "0", "INVALID", "Priority is a whole number from 1 to 6."),
@@ -411,6 +464,25 @@ async def test_a_refused_create_makes_no_contact_and_no_number(gql: GraphQLClien
     assert (await gql.data('{ contacts(search: "Ghost") { name } }')) == {"contacts": []}
     lead = await succeeded(gql, CREATE, {"input": MINIMAL_INPUT})
     assert lead["number"] == "300"
+
+
+async def test_a_new_lead_is_owned_by_the_creators_group_unless_told(
+    gql: GraphQLClient,
+) -> None:
+    # When MPAdministrator (of Admin Unit, in Main Group) creates a lead without a group
+    lead = await succeeded(gql, CREATE, {"input": MINIMAL_INPUT})
+
+    # Then Main Group owns it
+    assert lead["ownedByGroup"] == {"name": "Main Group"}
+    assert (await show(gql, lead["number"]))["ownedByGroup"] == {"name": "Main Group"}
+
+    # When one is created for CSR Group
+    other = await succeeded(
+        gql, CREATE, {"input": {**MINIMAL_INPUT, "ownedByGroup": {"name": "CSR Group"}}}
+    )
+
+    # Then CSR Group owns that one
+    assert other["ownedByGroup"] == {"name": "CSR Group"}
 
 
 # update: null versus omitted ----------------------------------------------------------------

@@ -308,7 +308,7 @@ async def test_a_filter_reference_that_matches_nothing_is_an_error(gql: GraphQLC
 
     # Then the error names the filter and the value, and no data comes
     error = single_error(body)
-    assert error["message"] == "No contact has idNumber '000000'."
+    assert error["message"] == "No contact has id number '000000'."
     assert error["path"] == ["leads"]
     assert error["extensions"] == {
         "code": "NOT_FOUND",
@@ -319,7 +319,7 @@ async def test_a_filter_reference_that_matches_nothing_is_an_error(gql: GraphQLC
                 "field": "filter.contact.idNumber",
                 "value": "000000",
                 "code": "NOT_FOUND",
-                "message": "No contact has idNumber '000000'.",
+                "message": "No contact has id number '000000'.",
             }
         ],
     }
@@ -476,7 +476,7 @@ async def test_the_form_lists(gql: GraphQLClient) -> None:
           lostReasons { name alternativeCode }
           competitors { name website }
           products { code alternativeCode productType { alternativeCode } }
-          users { username personName }
+          users { username personName role groups { name } }
           groups { name alternativeCode }
           contacts(search: "Panagi") {
             name lifeCycleState demographics { idNumber }
@@ -562,12 +562,36 @@ async def test_the_form_lists(gql: GraphQLClient) -> None:
         },
     ]
     # (ordered by username; compared sorted, as databases collate case differently)
+    main, csr = [{"name": "Main Group"}], [{"name": "CSR Group"}]
     assert sorted(data["users"], key=lambda user: user["username"]) == [
-        {"username": "MPAdministrator", "personName": "CRM COM"},
-        {"username": "Smanager", "personName": "Smanager"},
-        {"username": "mariosmtest", "personName": "Marios Test"},
-        {"username": "salesagent", "personName": "Sales Agent"},
-        {"username": "x_poulli", "personName": "x_poulli"},
+        {
+            "username": "MPAdministrator",
+            "personName": "CRM COM",
+            "role": "ADMINISTRATOR",
+            "groups": main,
+        },
+        {"username": "Smanager", "personName": "Smanager", "role": "ADMINISTRATOR", "groups": main},
+        {"username": "mariosmtest", "personName": "Marios Test", "role": "SALES", "groups": main},
+        {
+            "username": "sales.csr",
+            "personName": "Sales of CSR Group",
+            "role": "SALES",
+            "groups": csr,
+        },
+        {
+            "username": "sales.main",
+            "personName": "Sales of Main Group",
+            "role": "SALES",
+            "groups": main,
+        },
+        {"username": "salesagent", "personName": "Sales Agent", "role": "SALES", "groups": main},
+        {
+            "username": "viewer.main",
+            "personName": "Viewer of Main Group",
+            "role": "READ_ONLY",
+            "groups": main,
+        },
+        {"username": "x_poulli", "personName": "x_poulli", "role": "SALES", "groups": main},
     ]
     assert data["groups"] == [
         {"name": "CSR Group", "alternativeCode": "CSR"},

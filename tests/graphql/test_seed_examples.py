@@ -609,7 +609,15 @@ UPDATE = (
 )
 
 
-async def test_update_lead_69_to_won(gql: GraphQLClient, clock: Clock) -> None:
+HISTORY = (
+    "query ($number: String!) { lead(ref: {number: $number}) "
+    "{ version lifeCycleState status { name } history { nodes { action } } } }"
+)
+
+
+async def test_the_seeds_update_of_lead_69_to_won_is_refused(
+    gql: GraphQLClient, clock: Clock
+) -> None:
     # Given the seed's moment of the update, and lead 69 PENDING with Competitor 4 and 1
     clock.now = SEED_NOW["update"]
     before = await show(gql, "69")
@@ -620,12 +628,18 @@ async def test_update_lead_69_to_won(gql: GraphQLClient, clock: Clock) -> None:
         "Competitor 4",
         "Competitor 1",
     ]
+    history = (await gql.data(HISTORY, {"number": "69"}))["lead"]
+    assert history == {
+        "version": before["version"],
+        "lifeCycleState": "PENDING",
+        "status": {"name": "Reach"},
+        "history": {"nodes": [{"action": "CREATE"}]},
+    }
 
     # When the seed's update is sent: status Won with a (new) billing account, Competitor 2
-    # added and Competitor 1 removed
-    lead = await mutate(
-        gql,
-        UPDATE,
+    # added and Competitor 1 removed (the update into WON the seeds show, deprecated since)
+    data = await gql.data(
+        LEAD_FIELDS + UPDATE,
         {
             "ref": {"number": "69"},
             "input": {
@@ -639,52 +653,23 @@ async def test_update_lead_69_to_won(gql: GraphQLClient, clock: Clock) -> None:
         },
     )
 
-    # Then the lead is WON, billed to a new account of its contact, who became FINANCIAL
-    assert lead["number"] == "69"
-    assert lead["version"] == before["version"] + 1
-    assert lead["lifeCycleState"] == "WON"
-    assert {key: lead["status"][key] for key in ("name", "alternativeCode", "lifeCycleState")} == {
-        "name": "Won",
-        "alternativeCode": "WN",
-        "lifeCycleState": "WON",
+    # Then it is refused: an update keeps the lead PENDING, and the way to WON is named
+    assert data["updateLead"] == {
+        "lead": None,
+        "errors": [
+            {
+                "field": "input.status.name",
+                "value": "Won",
+                "code": "INVALID_TRANSITION",
+                "message": "An update keeps a lead in its life cycle state, and status 'Won' "
+                "would move this PENDING lead to WON: use `startLeadProgress`, then `winLead` "
+                "instead.",
+            }
+        ],
     }
-    assert lead["accountsReceivable"] == {
-        "number": "ACR0000001001",
-        "name": "Filippos Constantinou",
-        "lifeCycleState": "ACTIVE",
-        "accountOwner": {"name": "Filippos Constantinou"},
-    }
-    assert lead["contactInformation"]["name"] == "Filippos Constantinou"
-    assert lead["contactInformation"]["lifeCycleState"] == "FINANCIAL"
-    assert [item["competitor"]["name"] for item in lead["competitorsSet"]] == [
-        "Competitor 4",
-        "Competitor 2",
-    ]
-    assert lead["actualCompletionDate"] == "2015-03-16T14:40:54+00:00"
-    assert lead["timeOverdue"] == period(3.0, "DAYS")
-    assert lead["timeToCompletion"] is None
-    # and the rest is as it was
-    for name in (
-        "importance",
-        "priority",
-        "probabilityToWin",
-        "contactEmail",
-        "udfString5",
-        "startDate",
-        "expectedCompletionDate",
-        "estimatedCompletionTime",
-        "leadSource",
-        "assignedTo",
-        "ownedByGroup",
-        "usersSet",
-        "servicesSet",
-        "type",
-        "category",
-    ):
-        assert lead[name] == before[name], name
-    assert lead["logInformation"]["updatedDate"] == "2015-03-16T14:40:54+00:00"
-    assert lead["logInformation"]["updatedByUser"] == {"username": "MPAdministrator"}
-    assert await show(gql, "69") == lead
+    # and nothing changed: no new account, no set change, no history entry
+    assert await show(gql, "69") == before
+    assert (await gql.data(HISTORY, {"number": "69"}))["lead"] == history
 
 
 async def test_update_products_as_the_newer_page_does(gql: GraphQLClient) -> None:

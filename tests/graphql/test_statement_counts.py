@@ -228,3 +228,71 @@ async def test_the_first_five_leads_hold_every_kind_of_record(
     for node in nodes:
         assert node["accountsReceivable"]["accountOwner"]["name"]
         assert node["logInformation"]["createdByUser"] == {"username": "MPAdministrator"}
+
+
+HISTORY_SELECTION = """
+totalCount
+nodes {
+  number
+  history(first: 100) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor }
+    nodes { cursor at action by { username unit { name } } changes { field oldValue newValue } }
+  }
+}
+"""
+# The signed-in user, the page, its count, the history entries of every lead of the page in
+# one statement, and the users who took the actions and their units in one batch each.
+HISTORY_QUERIES_PER_PAGE = 6
+
+
+async def test_history_statements_do_not_grow_with_the_page(
+    gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    # Given the first five leads changed once more (the last one lost, too)
+    histories = await gql.data(f"{{ leads(first: 5) {{ {HISTORY_SELECTION} }} }}")
+    earlier = [
+        [entry["action"] for entry in node["history"]["nodes"]]
+        for node in histories["leads"]["nodes"]
+    ]
+    numbers = await give_every_kind(gql, "leads")
+
+    # When pages of 5, 50 and 100 leads are read with each lead's history
+    queries, sent = {}, {}
+    for first in (5, 50, 100):
+        query = f"{{ leads(first: {first}) {{ {HISTORY_SELECTION} }} }}"
+        statements.statements.clear()
+        statements.counting = True
+        try:
+            page = (await gql.data(query))["leads"]
+        finally:
+            statements.counting = False
+        sent[first] = len(statements.statements)
+        queries[first] = len(
+            [s for s in statements.statements if s.strip().upper() not in TRANSACTION_CONTROL]
+        )
+        assert len(page["nodes"]) == min(first, page["totalCount"])
+        assert [node["number"] for node in page["nodes"][:5]] == numbers
+        # every demo lead was created through the services
+        for node in page["nodes"]:
+            actions = [entry["action"] for entry in node["history"]["nodes"]]
+            assert actions[0] == "CREATE"
+            assert node["history"]["nodes"][0]["by"] == {
+                "username": "MPAdministrator",
+                "unit": {"name": "Admin Unit"},
+            }
+        assert [
+            [entry["action"] for entry in node["history"]["nodes"]] for node in page["nodes"][:5]
+        ] == [
+            *([*actions, "UPDATE"] for actions in earlier[:4]),
+            [*earlier[4], "UPDATE", "LOSE"],
+        ]
+
+    # Then each sends the same statements, as many for 100 leads as for 5
+    assert queries == {
+        5: HISTORY_QUERIES_PER_PAGE,
+        50: HISTORY_QUERIES_PER_PAGE,
+        100: HISTORY_QUERIES_PER_PAGE,
+    }
+    assert sent[50] == sent[5]
+    assert sent[100] == sent[5]

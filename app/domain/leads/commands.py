@@ -11,7 +11,8 @@ from enum import Enum
 from typing import Generic, Literal, TypeAlias, TypeVar
 
 from app.domain.auth import Actor
-from app.domain.enums import ContactType, Gender, LeadSourceType, TimeUnit
+from app.domain.contacts import AccountsReceivableChoice, ContactChoice
+from app.domain.enums import LeadSourceType, TimeUnit
 from app.domain.identifiers import Ref
 
 
@@ -24,47 +25,6 @@ class Unset(Enum):
 UNSET = Unset.UNSET
 T = TypeVar("T")
 Given: TypeAlias = T | Unset
-
-
-@dataclass(frozen=True)
-class NewContact:
-    """A contact to create with the lead."""
-
-    type: ContactType
-    first_name: str | None = None
-    middle_name: str | None = None
-    last_name: str | None = None
-    title: str | None = None
-    company_name: str | None = None
-    gender: Gender | None = None
-    id_number: str | None = None
-    passport_number: str | None = None
-    social_security_number: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-
-@dataclass(frozen=True)
-class ContactChoice:
-    """An existing contact by reference, or a new one."""
-
-    existing: Ref | None = None
-    new: NewContact | None = None
-
-
-@dataclass(frozen=True)
-class NewAccountsReceivable:
-    """An accounts receivable to open for the lead's contact (its name defaults to theirs)."""
-
-    name: str | None = None
-
-
-@dataclass(frozen=True)
-class AccountsReceivableChoice:
-    """An existing accounts receivable by reference, or a new one for the lead's contact."""
-
-    existing: Ref | None = None
-    new: NewAccountsReceivable | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +87,8 @@ class LeadChanges:
     status: Given[Ref] = UNSET
     category: Given[Ref | None] = UNSET
     accounts_receivable: Given[AccountsReceivableChoice | None] = UNSET
+    # Deprecated since CRM.COM R11.1.0 with the update into a LOST status: refused, pointing to
+    # the lose action that replaced it.
     lost_reason: Given[Ref | None] = UNSET
     source: Given[SourceChoice] = UNSET
     importance: Given[str] = UNSET

@@ -1,22 +1,28 @@
-"""Finding leads: the filters, the life cycle views (overdue, close to completion) and paging.
+"""The read path of leads: every lead anyone reads is found here, by reference, in lists and
+counts, or in a loader's batch, and only among the leads the reader may see (`visible_to`).
 
 Every condition is SQL; nothing is filtered in Python. Leads come ordered by number, so paging
 is stable: a cursor is the last number seen, an offset skips that many.
 """
 
 import base64
+from collections import defaultdict
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from app.domain.auth import Actor
 from app.domain.enums import OPEN_STATES, Importance, LeadSourceType, LifeCycleState, TimeUnit
 from app.domain.errors import DomainError, ErrorCode, Problems
 from app.domain.identifiers import Ref, find_one, find_one_or_raise
+from app.domain.leads.visibility import visible_to
 from app.domain.models import (
     INTEGER_RANGE,
     AccountsReceivable,
@@ -92,7 +98,7 @@ def decode_cursor(cursor: str) -> int:
             return number
     except (ValueError, UnicodeDecodeError):
         pass
-    raise DomainError.single("after", cursor, ErrorCode.INVALID, "This is not a cursor of ours.")
+    raise DomainError.single(("after",), cursor, ErrorCode.INVALID, "This is not a cursor of ours.")
 
 
 _FILTER_REFERENCES: dict[str, tuple[type[Entity], str, str]] = {
@@ -110,8 +116,7 @@ async def _filter_conditions(
     conditions: list[ColumnElement[bool]] = []
     for name, (model, label, column) in _FILTER_REFERENCES.items():
         ref = getattr(lead_filter, name)
-        path = "filter." + ("accountsReceivable" if name == "accounts_receivable" else name)
-        row = await find_one(session, model, ref, path, label, problems)
+        row = await find_one(session, model, ref, ("filter", name), label, problems)
         if row is not None:
             conditions.append(getattr(Lead, column) == row.id)
     problems.raise_if_any()
@@ -137,7 +142,7 @@ def _view_conditions(view: LeadView, now: datetime) -> list[ColumnElement[bool]]
         value, unit = view.due_within
         if value <= 0:
             raise DomainError.single(
-                "period", value, ErrorCode.INVALID, "The period must be a positive number."
+                ("period",), value, ErrorCode.INVALID, "The period must be a positive number."
             )
         conditions.append(col(Lead.expected_completion_date) >= now)
         # A period past the calendar's end takes in every lead still ahead.
@@ -150,13 +155,16 @@ def _check_page(page: PageRequest) -> None:
     problems = Problems()
     if not 0 <= page.first <= MAX_PAGE_SIZE:
         problems.add(
-            "first", page.first, ErrorCode.INVALID, f"A page holds from 0 to {MAX_PAGE_SIZE} leads."
+            ("first",),
+            page.first,
+            ErrorCode.INVALID,
+            f"A page holds from 0 to {MAX_PAGE_SIZE} leads.",
         )
     if page.offset is not None and page.offset < 0:
-        problems.add("offset", page.offset, ErrorCode.INVALID, "The offset cannot be negative.")
+        problems.add(("offset",), page.offset, ErrorCode.INVALID, "The offset cannot be negative.")
     if page.offset is not None and page.after is not None:
         problems.add(
-            "offset",
+            ("offset",),
             page.offset,
             ErrorCode.INVALID,
             "Page by cursor (after) or by offset, not both.",
@@ -166,14 +174,19 @@ def _check_page(page: PageRequest) -> None:
 
 async def find_leads(
     session: AsyncSession,
+    actor: Actor,
     view: LeadView,
     lead_filter: LeadFilter,
     page: PageRequest,
     now: datetime,
 ) -> LeadPage:
-    """One page of the leads in `view` that match `lead_filter`, ordered by number."""
+    """One page of the leads `actor` may see in `view` that match `lead_filter`, by number."""
     _check_page(page)
-    conditions = [*_view_conditions(view, now), *await _filter_conditions(session, lead_filter)]
+    conditions = [
+        visible_to(actor),
+        *_view_conditions(view, now),
+        *await _filter_conditions(session, lead_filter),
+    ]
     statement = select(Lead).where(*conditions).order_by(col(Lead.number))
     if page.after is not None:
         statement = statement.where(col(Lead.number) > decode_cursor(page.after))
@@ -188,11 +201,56 @@ async def find_leads(
     )
 
 
-async def find_lead(session: AsyncSession, ref: Ref) -> Lead | None:
-    """The lead a reference names, or None when none does."""
+async def find_lead_or_raise(
+    session: AsyncSession, actor: Actor, ref: Ref, *, for_update: bool = False
+) -> Lead:
+    """The lead `ref` names among those `actor` may see; NOT_FOUND otherwise, exactly as for
+    a lead that does not exist. `for_update` locks it until the transaction ends."""
+    return await find_one_or_raise(
+        session,
+        Lead,
+        ref,
+        ("lead",),
+        "lead",
+        condition=visible_to(actor),
+        for_update=for_update,
+    )
+
+
+async def find_lead(session: AsyncSession, actor: Actor, ref: Ref) -> Lead | None:
+    """The lead a reference names among those `actor` may see, or None when none does."""
     try:
-        return await find_one_or_raise(session, Lead, ref, "ref", "lead")
+        return await find_lead_or_raise(session, actor, ref)
     except DomainError as error:
         if all(problem.code is ErrorCode.NOT_FOUND for problem in error.problems):
             return None
         raise
+
+
+async def leads_of_contacts(
+    session: AsyncSession, actor: Actor, contact_ids: Sequence[str], first: int
+) -> dict[str, list[Lead]]:
+    """The first `first` leads by number of each contact, among those `actor` may see: one
+    statement for any number of contacts."""
+    _check_page(PageRequest(first=first))
+    rank = (
+        func.row_number()
+        .over(partition_by=col(Lead.contact_id), order_by=col(Lead.number))
+        .label("rank")
+    )
+    ranked = (
+        select(Lead, rank)
+        .where(col(Lead.contact_id).in_(contact_ids), visible_to(actor))
+        .subquery()
+    )
+    ranked_lead = aliased(Lead, ranked)
+    statement = select(ranked_lead).where(ranked.c.rank <= first).order_by(ranked.c.number)
+    leads: dict[str, list[Lead]] = defaultdict(list)
+    for lead in (await session.scalars(statement)).all():
+        leads[lead.contact_id].append(lead)
+    return leads
+
+
+async def any_lead_exists(session: AsyncSession) -> bool:
+    """Whether the database holds any lead at all (the demo data loads only into one without)."""
+    return bool(await session.scalar(select(exists().where(col(Lead.id).is_not(None)))))

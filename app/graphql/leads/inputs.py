@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 import strawberry
 
+from app.domain import contacts
 from app.domain.enums import (
     ContactType,
     CustomSourceKind,
@@ -72,13 +73,13 @@ class NewContactInput:
     phone: str | None = _optional("The contact's phone number.")
     demographics: DemographicsInput | None = _optional("Identity documents and the like.")
 
-    def to_domain(self) -> commands.NewContact:
+    def to_domain(self) -> contacts.NewContact:
         """The domain's form."""
         demographics = self.demographics or DemographicsInput()
-        return commands.NewContact(
+        return contacts.NewContact(
             **{
                 name: getattr(demographics if hasattr(demographics, name) else self, name)
-                for name in commands.NewContact.__dataclass_fields__
+                for name in contacts.NewContact.__dataclass_fields__
             }
         )
 
@@ -88,12 +89,12 @@ class ContactChoice:
     existing: ContactRef | None = strawberry.field(description="An existing contact.")
     new: NewContactInput | None = strawberry.field(description="A contact to create.")
 
-    def to_domain(self) -> commands.ContactChoice:
+    def to_domain(self) -> contacts.ContactChoice:
         """The domain's form."""
         if self.existing is not None:
-            return commands.ContactChoice(existing=self.existing.to_ref())
+            return contacts.ContactChoice(existing=self.existing.to_ref())
         assert self.new is not None
-        return commands.ContactChoice(new=self.new.to_domain())
+        return contacts.ContactChoice(new=self.new.to_domain())
 
 
 @strawberry.input(description="An accounts receivable to open for the lead's contact.")
@@ -114,13 +115,13 @@ class AccountsReceivableChoice:
         description="A new accounts receivable for the lead's contact."
     )
 
-    def to_domain(self) -> commands.AccountsReceivableChoice:
+    def to_domain(self) -> contacts.AccountsReceivableChoice:
         """The domain's form."""
         if self.existing is not None:
-            return commands.AccountsReceivableChoice(existing=self.existing.to_ref())
+            return contacts.AccountsReceivableChoice(existing=self.existing.to_ref())
         assert self.new is not None
-        return commands.AccountsReceivableChoice(
-            new=commands.NewAccountsReceivable(name=self.new.name)
+        return contacts.AccountsReceivableChoice(
+            new=contacts.NewAccountsReceivable(name=self.new.name)
         )
 
 
@@ -249,6 +250,7 @@ class LeadField:
     description: str
     domain_name: str | None = None
     is_set: bool = False
+    deprecation: str | None = None
 
 
 def _plain(name: str, python_type: Any, description: str, **options: Any) -> LeadField:
@@ -273,9 +275,9 @@ LEAD_FIELDS: tuple[LeadField, ...] = (
     _plain(
         "status",
         LeadStatusRef,
-        "The status; on create it defaults to the type's, on update it may only move within "
-        "the lead's life cycle state, or close it as the seeds' update does (to WON with an "
-        "accounts receivable, to LOST with a lost reason).",
+        "The status; on create it defaults to the type's (PENDING or IN_PROGRESS), on update it "
+        "stays within the lead's life cycle state: `startLeadProgress`, `winLead`, `loseLead` "
+        "and `cancelLead` move a lead to another.",
     ),
     _plain("category", LeadCategoryRef, "The category; defaults to the type's."),
     _plain(
@@ -326,7 +328,9 @@ UPDATE_ONLY_FIELDS: tuple[LeadField, ...] = (
     _plain(
         "lost_reason",
         LostReasonRef,
-        "Why the lead was lost; only with a status of the LOST state.",
+        "Deprecated since CRM.COM R11.1.0, with the update into a LOST status: any value, null "
+        "too, is refused with INVALID_TRANSITION; `loseLead` takes the lost reason.",
+        deprecation="Use `loseLead`, which takes the lost reason.",
     ),
 )
 
@@ -354,8 +358,11 @@ def _update_annotation(field: LeadField) -> tuple[Any, Any]:
     maybe: Any = strawberry.Maybe
     cleared = (field.domain_name or field.name) not in NOT_CLEARABLE
     effect = "clears it" if cleared else "is refused: it cannot be cleared"
-    description = f"{field.description} Null {effect}."
-    return maybe[field.update_type | None], strawberry.field(description=description)
+    # A deprecated field is refused whatever its value; its description says so.
+    description = field.description if field.deprecation else f"{field.description} Null {effect}."
+    return maybe[field.update_type | None], strawberry.field(
+        description=description, deprecation_reason=field.deprecation
+    )
 
 
 _MANDATORY_ON_CREATE = frozenset(

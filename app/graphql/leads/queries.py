@@ -86,6 +86,7 @@ async def _page(
         async with info.context.database.reader() as session:
             page = await queries.find_leads(
                 session,
+                info.context.actor,
                 view,
                 domain_filter,
                 PageRequest(
@@ -136,7 +137,10 @@ class LeadQuery:
         "Open leads (PENDING or IN_PROGRESS) whose expected completion date has passed.",
     )
 
-    @resolved(description="One lead; null when the reference matches none.")
+    @resolved(
+        description="One lead; null when the reference matches none that the signed-in user "
+        "may see."
+    )
     async def lead(
         self,
         info: Info,
@@ -144,7 +148,7 @@ class LeadQuery:
     ) -> Lead | None:
         try:
             async with info.context.database.reader() as session:
-                row = await queries.find_lead(session, ref.to_ref())
+                row = await queries.find_lead(session, info.context.actor, ref.to_ref())
         except DomainError as error:
             raise query_error(error) from None
         return None if row is None else Lead.of(row)

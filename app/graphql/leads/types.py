@@ -15,10 +15,10 @@ from app.domain.enums import (
     ProductSet,
     TimeUnit,
 )
-from app.domain.leads.lifecycle import COMPLETED_STATES
+from app.domain.errors import DomainError
 from app.domain.leads.queries import LeadPage, encode_cursor
 from app.domain.periods import TimePeriod as DomainTimePeriod
-from app.domain.periods import time_overdue, time_to_completion
+from app.domain.periods import lead_time_overdue, lead_time_to_completion
 from app.graphql import catalog
 from app.graphql.contacts import (
     AccountsReceivable,
@@ -27,6 +27,9 @@ from app.graphql.contacts import (
     Notification,
 )
 from app.graphql.context import Info
+from app.graphql.errors import query_error
+from app.graphql.leads.history import LeadChangeConnection
+from app.graphql.paging import Connection, connection_fields
 from app.graphql.records import described, from_row, load_one, resolved
 
 SOURCE_TYPE = "The kind of source."
@@ -270,11 +273,6 @@ class Lead:
         lead.number = str(row.number)
         return lead
 
-    def _reference_time(self, info: Info) -> datetime:
-        if self.row.life_cycle_state in COMPLETED_STATES:
-            return self.row.actual_completion_date or self.row.updated_at
-        return info.context.now
-
     @resolved(description="The lead's status.")
     async def status(self, info: Info) -> catalog.LeadStatus | None:
         return await load_one(catalog.LeadStatus, info.context.loaders.status, self.row.status_id)
@@ -350,16 +348,14 @@ class Lead:
         "completion date, while that is ahead; null otherwise."
     )
     def time_to_completion(self, info: Info) -> TimePeriod | None:
-        reference = self._reference_time(info)
-        return TimePeriod.of(time_to_completion(reference, self.row.expected_completion_date))
+        return TimePeriod.of(lead_time_to_completion(self.row, info.context.now))
 
     @resolved(
         description="From the expected completion date to now (or, once completed, to the "
         "completion date), once it has passed; null otherwise."
     )
     def time_overdue(self, info: Info) -> TimePeriod | None:
-        reference = self._reference_time(info)
-        return TimePeriod.of(time_overdue(reference, self.row.expected_completion_date))
+        return TimePeriod.of(lead_time_overdue(self.row, info.context.now))
 
     @resolved(description="The users in the lead's team.")
     async def users_set(self, info: Info) -> list[UsersSetItem]:
@@ -389,6 +385,23 @@ class Lead:
     async def products_set(self, info: Info) -> list[ProductsSetItem]:
         return await self._products(info, ProductSet.PRODUCTS)
 
+    @resolved(description="Every change made to the lead, oldest first.")
+    async def history(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="How many entries, at most 100 (default 20).")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="Return the entries after this cursor.")
+        ] = None,
+    ) -> LeadChangeConnection:
+        try:
+            page = await info.context.loaders.history.load((self.row.id, first, after))
+        except DomainError as error:
+            raise query_error(error) from None
+        return LeadChangeConnection.of(page)
+
     @resolved(description="Who created and last changed the lead, and when.")
     def log_information(self) -> LogInformation:
         return LogInformation(
@@ -396,43 +409,21 @@ class Lead:
         )
 
 
-@strawberry.type(description="A lead in a list, with its cursor.")
-class LeadEdge:
-    cursor: str = described("Pass it as `after` to continue after this lead.")
-    node: Lead = described("The lead.")
-
-
-@strawberry.type(description="Where a page stands in the whole list.")
-class PageInfo:
-    has_next_page: bool = described("Whether leads follow this page.")
-    has_previous_page: bool = described("Whether leads come before this page.")
-    start_cursor: str | None = described("The cursor of the first lead of the page.")
-    end_cursor: str | None = described("The cursor of the last lead of the page.")
-
-
 @strawberry.type(description="A page of leads, ordered by number.")
-class LeadConnection:
-    edges: list[LeadEdge] = described("The leads of the page with their cursors.")
-    nodes: list[Lead] = described("The leads of the page.")
-    page_info: PageInfo = described("Where the page stands in the whole list.")
+class LeadConnection(Connection[Lead]):
     page: strawberry.Private[LeadPage]
 
     @classmethod
     def of(cls, page: LeadPage) -> "LeadConnection":
         """The connection for a page of lead rows."""
         nodes = [Lead.of(row) for row in page.leads]
-        edges = [LeadEdge(cursor=encode_cursor(lead.row.number), node=lead) for lead in nodes]
-        return cls(
-            edges=edges,
-            nodes=nodes,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            page=page,
+        fields = connection_fields(
+            nodes,
+            lambda lead: encode_cursor(lead.row.number),
+            page.has_next_page,
+            page.has_previous_page,
         )
+        return cls(**fields, page=page)
 
     @resolved(description="How many leads match, over all pages.")
     async def total_count(self, info: Info) -> int:

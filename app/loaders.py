@@ -1,4 +1,5 @@
-"""Per-request loaders: every nested record of a page comes in one statement per kind.
+"""Per-request loaders, shared by every front door: every nested record of a page comes in one
+statement per kind.
 
 Built only in `get_context` (aiodataloader binds the running event loop). Each batch opens a
 short session of its own, so concurrently running resolvers never share one.
@@ -15,7 +16,11 @@ from sqlmodel import col
 
 from app.db import SessionFactory
 from app.domain import models
-from app.domain.models import Entity, LeadCompetitor, LeadProduct, LeadUser
+from app.domain.auth import Actor
+from app.domain.errors import DomainError
+from app.domain.leads.history import HistoryPage, history_pages
+from app.domain.leads.queries import leads_of_contacts
+from app.domain.models import Entity, Lead, LeadCompetitor, LeadProduct, LeadUser
 
 Record = TypeVar("Record", bound=Entity)
 LeadItem = TypeVar("LeadItem", LeadUser, LeadCompetitor, LeadProduct)
@@ -57,6 +62,67 @@ class SetItemsByLeadIdLoader(DataLoader[str, list[LeadItem]], Generic[LeadItem])
         return [items[key] for key in keys]
 
 
+# A page of one lead's history: the lead's id, how many entries, after which cursor.
+HistoryKey = tuple[str, int, str | None]
+# The leads of one contact: the contact's id and how many leads.
+ContactLeadsKey = tuple[str, int]
+
+
+class HistoryByLeadLoader(DataLoader[HistoryKey, HistoryPage]):
+    """Pages of leads' histories: one statement per distinct page size and cursor."""
+
+    def __init__(self, reader: SessionFactory) -> None:
+        super().__init__()
+        self.reader = reader
+
+    # aiodataloader rejects the loads whose value is an exception; its types do not say so.
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: Sequence[HistoryKey]
+    ) -> list[HistoryPage | DomainError]:
+        # A refused page size or cursor fails the keys that asked for it, not the batch.
+        pages: dict[HistoryKey, HistoryPage | DomainError] = {}
+        by_page: dict[tuple[int, str | None], list[str]] = defaultdict(list)
+        for lead_id, first, after in keys:
+            by_page[(first, after)].append(lead_id)
+        async with self.reader() as session:
+            for (first, after), lead_ids in by_page.items():
+                try:
+                    found = await history_pages(session, lead_ids, first, after)
+                except DomainError as error:
+                    pages |= {(lead_id, first, after): error for lead_id in lead_ids}
+                    continue
+                pages |= {(lead_id, first, after): page for lead_id, page in found.items()}
+        return [pages[key] for key in keys]
+
+
+class LeadsByContactLoader(DataLoader[ContactLeadsKey, list[Lead]]):
+    """The leads of contacts that the signed-in user may see: one statement per page size."""
+
+    def __init__(self, reader: SessionFactory, actor: Actor | None) -> None:
+        super().__init__()
+        self.reader = reader
+        self.actor = actor
+
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: Sequence[ContactLeadsKey]
+    ) -> list[list[Lead] | DomainError]:
+        assert self.actor is not None
+        # A refused page size fails the keys that asked for it, not the batch.
+        found: dict[ContactLeadsKey, list[Lead] | DomainError] = {}
+        by_size: dict[int, list[str]] = defaultdict(list)
+        for contact_id, first in keys:
+            by_size[first].append(contact_id)
+        async with self.reader() as session:
+            for first, contact_ids in by_size.items():
+                try:
+                    leads = await leads_of_contacts(session, self.actor, contact_ids, first)
+                except DomainError as error:
+                    found |= dict.fromkeys(((cid, first) for cid in contact_ids), error)
+                    continue
+                found |= {(contact_id, first): leads[contact_id] for contact_id in contact_ids}
+        return [found[key] for key in keys]
+
+
 @dataclass(frozen=True)
 class Loaders:
     """The loaders of one request."""
@@ -82,10 +148,12 @@ class Loaders:
     lead_users: SetItemsByLeadIdLoader[LeadUser]
     lead_competitors: SetItemsByLeadIdLoader[LeadCompetitor]
     lead_products: SetItemsByLeadIdLoader[LeadProduct]
+    history: HistoryByLeadLoader
+    contact_leads: LeadsByContactLoader
 
     @classmethod
-    def create(cls, reader: SessionFactory) -> "Loaders":
-        """Fresh loaders over `reader`, for one request."""
+    def create(cls, reader: SessionFactory, actor: Actor | None) -> "Loaders":
+        """Fresh loaders over `reader`, for one request by `actor`."""
         return cls(
             status=RecordByIdLoader(reader, models.LeadStatus),
             lead_type=RecordByIdLoader(reader, models.LeadType),
@@ -108,4 +176,6 @@ class Loaders:
             lead_users=SetItemsByLeadIdLoader(reader, LeadUser),
             lead_competitors=SetItemsByLeadIdLoader(reader, LeadCompetitor),
             lead_products=SetItemsByLeadIdLoader(reader, LeadProduct),
+            history=HistoryByLeadLoader(reader),
+            contact_leads=LeadsByContactLoader(reader, actor),
         )

@@ -1,0 +1,182 @@
+"""The lead's sets (users, competitors, services, physical goods, products): what each may
+hold, and how a list of add and remove items changes it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.domain.enums import ProductClassification, ProductSet
+from app.domain.errors import ErrorCode, Path, Problems
+from app.domain.identifiers import find_one
+from app.domain.leads.commands import ProductItemRef, SetChange
+from app.domain.models import (
+    Competitor,
+    Entity,
+    LeadCompetitor,
+    LeadProduct,
+    LeadUser,
+    Product,
+    ProductBrand,
+    ProductFamily,
+    ProductType,
+    User,
+)
+
+SetRow = LeadUser | LeadCompetitor | LeadProduct
+SET_LINKS: tuple[type[SetRow], ...] = (LeadUser, LeadCompetitor, LeadProduct)
+
+
+@dataclass(frozen=True)
+class SetKind:
+    """One of the lead's sets: its link table, and what its items may be."""
+
+    link: type[SetRow]
+    level: str = "product"
+    product_set: ProductSet | None = None
+    classification: ProductClassification | None = None
+
+    def holds(self, row: SetRow) -> bool:
+        """Whether a link row is an item of this set."""
+        return isinstance(row, self.link) and getattr(row, "product_set", None) is self.product_set
+
+
+# By the name of the set in `LeadChanges`.
+SETS = {
+    "users": SetKind(LeadUser, level="user"),
+    "competitors": SetKind(LeadCompetitor, level="competitor"),
+    "services": SetKind(
+        LeadProduct, product_set=ProductSet.SERVICES, classification=ProductClassification.SERVICES
+    ),
+    "physical_goods": SetKind(
+        LeadProduct,
+        product_set=ProductSet.PHYSICAL_GOODS,
+        classification=ProductClassification.PHYSICALGOODS,
+    ),
+    "products": SetKind(LeadProduct, product_set=ProductSet.PRODUCTS),
+}
+# What an item names, by its level: the model and how messages call it.
+SET_ITEMS: dict[str, tuple[type[Entity], str]] = {
+    "user": (User, "user"),
+    "competitor": (Competitor, "competitor"),
+    "product": (Product, "product"),
+    "product_type": (ProductType, "product type"),
+    "product_family": (ProductFamily, "product family"),
+    "product_brand": (ProductBrand, "product brand"),
+}
+
+
+def item_level(row: SetRow) -> str:
+    """What a set item names: the level of its one filled reference column."""
+    for level in SET_ITEMS:
+        if getattr(row, f"{level}_id", None) is not None:
+            return level
+    raise ValueError(f"set item {row.id} names nothing")
+
+
+def _key(row: SetRow) -> tuple[str, str]:
+    level = item_level(row)
+    return level, getattr(row, f"{level}_id")
+
+
+@dataclass
+class SetPlan:
+    """The set items a request adds and removes."""
+
+    added: list[SetRow] = field(default_factory=list)
+    removed: list[SetRow] = field(default_factory=list)
+
+
+async def set_rows(session: AsyncSession, lead_id: str) -> list[SetRow]:
+    """Every item of every set of a lead, in the order they were added."""
+    rows: list[SetRow] = []
+    for model in SET_LINKS:
+        statement = select(model).where(col(model.lead_id) == lead_id).order_by(col(model.id))
+        rows.extend(cast(Sequence[SetRow], (await session.scalars(statement)).all()))
+    return rows
+
+
+class SetChanges:
+    """Applies the add and remove items of a request to the sets as the request leaves them."""
+
+    def __init__(self, session: AsyncSession, existing: list[SetRow], problems: Problems) -> None:
+        self.session = session
+        self.existing = existing
+        self.problems = problems
+        self.plan = SetPlan()
+
+    async def apply(self, name: str, changes: list[SetChange[Any]]) -> None:
+        """Every change to the set `name`, in order."""
+        kind = SETS[name]
+        members = {_key(row): row for row in self.existing if kind.holds(row)}
+        for index, change in enumerate(changes):
+            await self._change(kind, change, ("changes", name, index), members)
+
+    async def _change(
+        self,
+        kind: SetKind,
+        change: SetChange[Any],
+        item_path: Path,
+        members: dict[tuple[str, str], SetRow],
+    ) -> None:
+        item = change.item
+        level = item.level if isinstance(item, ProductItemRef) else kind.level
+        ref = item.ref if isinstance(item, ProductItemRef) else item
+        model, label = SET_ITEMS[level]
+        path: Path = (*item_path, change.action)
+        if isinstance(item, ProductItemRef):
+            path = (*path, level)
+        row = await find_one(self.session, model, ref, path, label, self.problems)
+        if row is None:
+            return
+        if kind.classification is not None and not await self._fits(row, kind.classification):
+            self.problems.add(
+                ref.path(path),
+                ref.value,
+                ErrorCode.INVALID,
+                f"The {label} is not one of the {kind.classification} this set holds.",
+            )
+            return
+        key = (level, row.id)
+        if change.action == "add":
+            self._add(kind, key, members, ref.path(path), ref.value, label)
+            return
+        member = members.pop(key, None)
+        if member is None:
+            self.problems.add(
+                ref.path(path), ref.value, ErrorCode.NOT_FOUND, f"The {label} is not in the set."
+            )
+        elif member in self.plan.added:
+            self.plan.added.remove(member)
+        else:
+            self.plan.removed.append(member)
+
+    def _add(
+        self,
+        kind: SetKind,
+        key: tuple[str, str],
+        members: dict[tuple[str, str], SetRow],
+        path: Path,
+        value: str,
+        label: str,
+    ) -> None:
+        if key in members:
+            self.problems.add(path, value, ErrorCode.INVALID, f"The {label} is in the set already.")
+            return
+        added = kind.link(**{f"{key[0]}_id": key[1]})  # type: ignore[arg-type]
+        if isinstance(added, LeadProduct) and kind.product_set is not None:
+            added.product_set = kind.product_set
+        members[key] = added
+        self.plan.added.append(added)
+
+    async def _fits(self, row: Entity, classification: ProductClassification) -> bool:
+        """Whether a product or product type is of the classification a set holds."""
+        if isinstance(row, Product):
+            product_type = await self.session.get(ProductType, row.product_type_id)
+            return product_type is not None and product_type.classification is classification
+        if isinstance(row, ProductType):
+            return row.classification is classification
+        return False

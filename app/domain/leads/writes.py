@@ -1,0 +1,160 @@
+"""The write path of leads: the one module that writes a lead (create, update, every
+transition). It checks who acts, the lead's state and its version once, writes the row with
+what the change brings along (a new contact or accounts receivable, set items), and records
+the change set in the lead's history, all in the caller's transaction.
+
+A write to an existing lead is one conditional UPDATE, on the state it was read in and, when
+the caller names one, its version: two clients racing on one lead can never both succeed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.domain.auth import Actor
+from app.domain.contacts import open_accounts_receivable
+from app.domain.enums import Action
+from app.domain.errors import DomainError, ErrorCode
+from app.domain.leads import history
+from app.domain.leads.commands import LeadAction
+from app.domain.leads.lifecycle import ensure_allowed
+from app.domain.leads.queries import find_lead_or_raise
+from app.domain.leads.sets import SetPlan, SetRow, set_rows
+from app.domain.leads.validation import Plan
+from app.domain.leads.visibility import ensure_may_change
+from app.domain.models import Contact, Lead, LeadChange
+from app.domain.numbering import NumberSeries, next_number
+
+
+@dataclass(frozen=True)
+class Written:
+    """A lead as written, and the history entry that records the change."""
+
+    lead: Lead
+    change: LeadChange
+
+
+def _check_version(lead: Lead, expected_version: int | None) -> None:
+    if expected_version is not None and lead.version != expected_version:
+        raise DomainError.single(
+            ("expected_version",),
+            expected_version,
+            ErrorCode.CONFLICT,
+            f"Lead {lead.number} is at version {lead.version}, not {expected_version}; "
+            "read it again and retry.",
+        )
+
+
+async def lead_for_change(session: AsyncSession, action: LeadAction, kind: Action) -> Lead:
+    """The lead an action names, locked, once the actor may change it and the life cycle
+    allows `kind` from its state: what the action checks (its sets, its contact's accounts)
+    cannot change under it before it writes."""
+    ensure_may_change(action.actor)
+    lead = await find_lead_or_raise(session, action.actor, action.ref, for_update=True)
+    ensure_allowed(kind, lead.life_cycle_state, path=("lead",), value=str(lead.number))
+    _check_version(lead, action.expected_version)
+    return lead
+
+
+def _logged(values: dict[str, Any], actor: Actor, now: datetime) -> dict[str, Any]:
+    return {
+        **values,
+        "updated_at": now,
+        "updated_by_user_id": actor.user_id,
+        "updated_by_unit_id": actor.unit_id,
+    }
+
+
+async def _save_new_records(session: AsyncSession, plan: Plan, contact_id: str | None) -> None:
+    """Insert the contact and open the accounts receivable that the plan asks for.
+
+    They are written before the lead; should the lead's write then be refused, the whole
+    transaction rolls back with it.
+    """
+    if plan.new_contact is not None:
+        session.add(plan.new_contact)
+        await session.flush()
+        plan.values["contact_id"] = plan.new_contact.id
+    if plan.new_account is None or plan.new_account.new is None:
+        return
+    owner = plan.new_contact or await session.get(Contact, contact_id)
+    assert owner is not None
+    account = await open_accounts_receivable(session, owner, plan.new_account.new)
+    plan.values["accounts_receivable_id"] = account.id
+
+
+async def _save_sets(session: AsyncSession, lead_id: str, sets: SetPlan) -> None:
+    for row in sets.removed:
+        await session.execute(delete(type(row)).where(col(type(row).id) == row.id))
+    for row in sets.added:
+        row.lead_id = lead_id
+        session.add(row)
+    await session.flush()
+
+
+async def insert_lead(session: AsyncSession, plan: Plan, actor: Actor, now: datetime) -> Written:
+    """Write a new lead, numbered in sequence, and its CREATE entry (`create_lead` checked
+    the actor's role before it checked the input)."""
+    await _save_new_records(session, plan, plan.values.get("contact_id"))
+    number = await next_number(session, NumberSeries.LEAD)
+    lead = Lead(
+        **_logged(plan.values, actor, now),
+        number=number,
+        created_at=now,
+        created_by_user_id=actor.user_id,
+        created_by_unit_id=actor.unit_id,
+    )
+    session.add(lead)
+    await session.flush()
+    await _save_sets(session, lead.id, plan.sets)
+    await session.refresh(lead)  # the values as stored (a Decimal at its column's scale)
+    after = await history.snapshot(session, lead, plan.sets.added)
+    changes = history.differences({}, after)
+    entry = await history.record(session, lead.id, Action.CREATE, actor, now, changes)
+    return Written(lead, entry)
+
+
+async def write_lead(
+    session: AsyncSession,
+    lead: Lead,
+    plan: Plan,
+    kind: Action,
+    action: LeadAction,
+    items: list[SetRow] | None = None,
+) -> Written:
+    """Write what `plan` changes on a lead got from `lead_for_change`, and its entry.
+
+    `items`: the lead's set rows before the change, when the caller read them already.
+    """
+    before_items = await set_rows(session, lead.id) if items is None else items
+    before = await history.snapshot(session, lead, before_items)
+    await _save_new_records(session, plan, plan.values.get("contact_id", lead.contact_id))
+    statement = (
+        update(Lead)
+        .where(col(Lead.id) == lead.id)
+        .where(col(Lead.life_cycle_state) == lead.life_cycle_state)
+        .values(**_logged(plan.values, action.actor, action.now), version=Lead.version + 1)
+    )
+    if action.expected_version is not None:
+        statement = statement.where(col(Lead.version) == action.expected_version)
+    result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
+    await session.refresh(lead)
+    if result.rowcount != 1:
+        _check_version(lead, action.expected_version)
+        ensure_allowed(kind, lead.life_cycle_state, path=("lead",), value=str(lead.number))
+        raise DomainError.single(
+            ("lead",),
+            lead.number,
+            ErrorCode.CONFLICT,
+            f"Lead {lead.number} changed while this request was applied; read it again and retry.",
+        )
+    await _save_sets(session, lead.id, plan.sets)
+    after_items = [row for row in before_items if row not in plan.sets.removed]
+    after = await history.snapshot(session, lead, [*after_items, *plan.sets.added])
+    changes = history.differences(before, after)
+    entry = await history.record(session, lead.id, kind, action.actor, action.now, changes)
+    return Written(lead, entry)
