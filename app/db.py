@@ -35,8 +35,13 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+# Statement parameters stay out of error messages (and so out of logged tracebacks): they
+# include tokens and password hashes.
+HIDE_PARAMETERS = True
+
+
 def _sqlite_engine(settings: Settings, *, immediate: bool) -> AsyncEngine:
-    engine = create_async_engine(settings.database_url)
+    engine = create_async_engine(settings.database_url, hide_parameters=HIDE_PARAMETERS)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -75,6 +80,7 @@ class Database:
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
             pool_pre_ping=True,
+            hide_parameters=HIDE_PARAMETERS,
         )
         return cls(read_engine=engine, write_engine=engine)
 

@@ -1,9 +1,26 @@
-"""Settings read from the environment (and a `.env` file when present)."""
+"""Settings read from the environment (and a `.env` file when present), validated at start.
 
+`python -m app.settings` checks them and names each variable that is wrong, so that a start
+script can stop before any server process comes up.
+"""
+
+import os
+import sys
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
+from pydantic import DirectoryPath, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+# The async drivers the gateway is built and tested on.
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# Settings whose value may hold a password: an error names them without echoing the value.
+_SECRET_SETTINGS = frozenset({"database_url"})
+_EXAMPLES = "sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST:5432/DATABASE"
 
 
 class Profile(StrEnum):
@@ -13,6 +30,15 @@ class Profile(StrEnum):
     PRODUCTION = "production"
 
 
+class LogLevel(StrEnum):
+    """The least severe log line written."""
+
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
 class Settings(BaseSettings):
     """Every knob of the gateway, named as its environment variable."""
 
@@ -20,10 +46,47 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./leads.db"
     profile: Profile = Profile.DEVELOPMENT
-    token_lifetime_hours: float = 12.0
-    database_pool_size: int = 5
-    database_max_overflow: int = 10
-    sqlite_busy_timeout_ms: int = 30_000
+    token_lifetime_hours: float = Field(12.0, gt=0)
+    database_pool_size: int = Field(5, ge=1)
+    database_max_overflow: int = Field(10, ge=0)
+    sqlite_busy_timeout_ms: int = Field(30_000, ge=0)
+    host: str = Field("127.0.0.1", min_length=1)
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: LogLevel = LogLevel.INFO
+    ready_timeout_seconds: float = Field(2.0, gt=0, le=60)
+    prometheus_multiproc_dir: DirectoryPath | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise PydanticCustomError(
+                "database_url", "not a database URL; use {examples}", {"examples": _EXAMPLES}
+            ) from None
+        if parsed.drivername not in SUPPORTED_DRIVERS:
+            raise PydanticCustomError(
+                "database_url",
+                "{url} names the driver '{driver}', which is not supported; use {examples}",
+                {
+                    "url": parsed.render_as_string(hide_password=True),
+                    "driver": parsed.drivername,
+                    "examples": _EXAMPLES,
+                },
+            )
+        return url
+
+    @field_validator("prometheus_multiproc_dir")
+    @classmethod
+    def _in_the_environment(cls, directory: DirectoryPath | None) -> DirectoryPath | None:
+        # prometheus-client reads the variable itself, when it is imported, and never sees .env.
+        if directory is not None and os.environ.get("PROMETHEUS_MULTIPROC_DIR") != str(directory):
+            raise PydanticCustomError(
+                "multiproc_dir",
+                "set it in the environment, not in .env: prometheus-client reads it there",
+            )
+        return directory
 
     @property
     def introspection_is_public(self) -> bool:
@@ -31,7 +94,40 @@ class Settings(BaseSettings):
         return self.profile is Profile.DEVELOPMENT
 
 
+class SettingsError(TypeError):
+    """Settings that cannot be used, with one line per variable saying what is wrong.
+
+    A `TypeError` because uvicorn answers an app factory's `TypeError` with its message and a
+    start-up failure that stops every worker, instead of restarting workers that would fail
+    the same way forever.
+    """
+
+
+def _problem(error: Any) -> str:
+    name = ".".join(str(part) for part in error["loc"]).upper()
+    if error["loc"] and error["loc"][0] in _SECRET_SETTINGS:
+        return f"{name}: {error['msg']}"
+    return f"{name}={error['input']!r}: {error['msg']}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with `overrides` over it; `SettingsError` when invalid."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = "\n".join(f"  {_problem(problem)}" for problem in error.errors())
+        raise SettingsError(f"Invalid settings (environment or .env):\n{lines}") from None
+
+
 @lru_cache
 def get_settings() -> Settings:
     """The settings of this process, read once."""
-    return Settings()
+    return load_settings()
+
+
+if __name__ == "__main__":
+    try:
+        get_settings()
+    except SettingsError as invalid:
+        print(invalid, file=sys.stderr)
+        sys.exit(2)

@@ -1,6 +1,8 @@
 """Fixtures: a fresh demo database per test, the app over it with a settable clock, a GraphQL
 client, and a counter of SQL statements."""
 
+import asyncio
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,13 +12,14 @@ from typing import Any
 import httpx2
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from app.db import Database
 from app.main import create_app
 from app.settings import Settings
-from tests.databases import DEMO_NOW, Template
+from tests.databases import DEMO_NOW, POSTGRES_ADMIN_URL, Template, _admin, backend
 
 
 @dataclass
@@ -40,6 +43,20 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
 def database_url(template: Template) -> Iterator[str]:
     with template.copy() as url:
         yield url
+
+
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """A database without any table, removed afterwards."""
+    if backend() != "postgresql":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"leads_empty_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(False)
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

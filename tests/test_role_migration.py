@@ -2,36 +2,17 @@
 user created afterwards may only look (READ_ONLY) until given a role."""
 
 import asyncio
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.migrations import alembic_config
-from tests.databases import POSTGRES_ADMIN_URL, _admin, backend
 
 INSERT_USER = (
     'INSERT INTO "user" (id, username, person_name, password_hash) '
     "VALUES (:id, :username, :username, 'x')"
 )
-
-
-@pytest.fixture
-def empty_database(tmp_path: Path) -> Iterator[str]:
-    if backend() != "postgresql":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
-        return
-    name = f"leads_roles_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(False)
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _run(url: str, *statements: tuple[str, dict[str, str]]) -> None:

@@ -51,6 +51,7 @@ class _SeedLead:
     users: tuple[str, ...] = ()
     services: tuple[tuple[ProductLevel, str], ...] = ()
     physical_goods: tuple[tuple[ProductLevel, str], ...] = ()
+    products: tuple[tuple[ProductLevel, str], ...] = ()
 
 
 _MONTHS3 = (3, enums.TimeUnit.MONTHS)
@@ -178,6 +179,27 @@ _SEED_LEADS: dict[int, _SeedLead] = {
 }
 
 
+# Seed leads whose numbers fall among the generated ones: each takes its number's place.
+# Lead 127 is the newer update page's: a PENDING New Customer lead of Kokos Panagi whose
+# products set holds what that update removes, owned by CSR Group as the lead it replaces.
+_SEED_LEADS_AMONG_GENERATED: dict[int, _SeedLead] = {
+    127: _SeedLead(
+        "Reach",
+        "NC",
+        "kokos",
+        "2016-11-09T10:08:07",
+        _MONTH1,
+        extra={"owned_by_group": "CSR"},
+        products=(
+            ("product", "MAD MAX"),
+            ("product_type", "product type AO"),
+            ("product_brand", "API's Check Update"),
+            ("product_family", "Dry Stock"),
+        ),
+    ),
+}
+
+
 def _source(catalog: Catalog, kind: enums.LeadSourceType, payload: str | None) -> SourceChoice:
     if kind in _SOURCE_RECORDS:
         return SourceChoice(kind, ref=Ref("id", catalog[payload or ""].id))
@@ -293,6 +315,7 @@ async def _seed_lead(
         users=_set_adds(catalog, spec.users),
         services=_product_adds(catalog, spec.services),
         physical_goods=_product_adds(catalog, spec.physical_goods),
+        products=_product_adds(catalog, spec.products),
         udf={name: item for name, item in spec.extra.items() if name.startswith("udf_")},
         **extra,
     )
@@ -363,6 +386,10 @@ async def _generated_leads(
             completed = min(now, start + timedelta(days=chance.randint(1, 60)))
         if state is LifeCycleState.WON and account is None:
             status, state, completed = catalog["Interest"], LifeCycleState.IN_PROGRESS, None
+        seed = _SEED_LEADS_AMONG_GENERATED.get(FIRST_GENERATED_NUMBER + index)
+        if seed is not None:  # after the draws above, so the leads after it stay the same
+            await _seed_lead(session, catalog, actor, seed)
+            continue
         lead_type: models.LeadType = catalog[f"type {'SP' if index % 2 else 'NC'}"]
         changes = LeadChanges(
             contact=ContactChoice(existing=Ref("id", contact.id)),

@@ -177,6 +177,12 @@ async def _lead_catalog(session: AsyncSession, catalog: Catalog) -> None:
     for name, competitor_id in competitors:
         website = f"www.{name.lower().replace(' ', '')}.com"
         catalog.add(session, name, models.Competitor(id=competitor_id, name=name, website=website))
+    # The competitor the newer update example adds, as its response shows it (no website).
+    catalog.add(
+        session,
+        "MagnaQuest",
+        models.Competitor(id="640A12797E964BFC99F8AF0EA538EEEA", name="MagnaQuest"),
+    )
 
 
 async def _products(session: AsyncSession, catalog: Catalog) -> None:
@@ -189,22 +195,22 @@ async def _products(session: AsyncSession, catalog: Catalog) -> None:
         ("AS", "Additional Services", services, "C8321F0BCA8A4051857BC35CEEE41555"),
         ("MO", "Monitors", goods, "A1508BD642EC10858A54266C6945A8C2"),
         ("MODEM", "Modem", goods, "249F5EA21B317E4B7BB6F696E7496F03"),
+        ("STB", "SET TOP BOX", goods, "E8BA9A6F34A24019A89892D5B3ACD9DF"),
+        ("AO", "Add-ons", services, None),
     )
     for code, name, classification, type_id in product_types:
-        catalog.add(
-            session,
-            f"product type {code}",
-            models.ProductType(
-                id=type_id,
-                name=name,
-                alternative_code=code,
-                classification=classification,
-                service_type="TERMED" if classification is services else None,
-                physical_good_type="TRACEABLE" if classification is goods else None,
-                used_for_provisioning=code != "MO",
-                composition_method="FLAT",
-            ),
+        product_type = models.ProductType(
+            name=name,
+            alternative_code=code,
+            classification=classification,
+            service_type="TERMED" if classification is services else None,
+            physical_good_type="TRACEABLE" if classification is goods else None,
+            used_for_provisioning=code != "MO",
+            composition_method="FLAT",
         )
+        if type_id is not None:
+            product_type.id = type_id
+        catalog.add(session, f"product type {code}", product_type)
     channels = catalog.add(session, "Channels", models.ProductFamily(name="Channels", code="CH"))
     catalog.add(session, "Dry Stock", models.ProductFamily(name="Dry Stock", code="DS"))
     catalog.add(session, "Corso Shoes", models.ProductBrand(name="Corso Shoes"))
@@ -232,6 +238,33 @@ async def _products(session: AsyncSession, catalog: Catalog) -> None:
         session,
         "Simple Package",
         models.SubscriptionPackage(name="Simple Package", alternative_code="SP"),
+    )
+    await _products_of_the_newer_update(session, catalog)
+
+
+async def _products_of_the_newer_update(session: AsyncSession, catalog: Catalog) -> None:
+    """What the newer update example adds to and removes from a products set besides the
+    types above: the set top box product 123 as its response shows it, and the product MAD MAX
+    and the brand API's Check Update that it removes."""
+    catalog.add(session, "API's Check Update", models.ProductBrand(name="API's Check Update"))
+    await session.flush()
+    catalog.add(
+        session,
+        "1_13",
+        models.Product(
+            id="99E46901A95B4E31A60BBE67280F2522",
+            code="123",
+            alternative_code="1_13",
+            description="desc",
+            product_type_id=catalog["product type STB"].id,
+        ),
+    )
+    catalog.add(
+        session,
+        "MAD MAX",
+        models.Product(
+            code="MAD MAX", description="MAD MAX", product_type_id=catalog["product type AO"].id
+        ),
     )
 
 

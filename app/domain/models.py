@@ -267,8 +267,7 @@ class Contact(Entity, table=True):
 
     type: enums.ContactType = Field(sa_type=_enum(enums.ContactType))
     life_cycle_state: enums.ContactLifeCycleState = Field(
-        default=enums.ContactLifeCycleState.MARKETING,
-        sa_type=_enum(enums.ContactLifeCycleState),
+        default=enums.ContactLifeCycleState.MARKETING, sa_type=_enum(enums.ContactLifeCycleState)
     )
     title: str | None = None
     first_name: str | None = None
@@ -309,8 +308,7 @@ class AccountsReceivable(Entity, table=True):
     name: str = Field(max_length=200, index=True)
     owner_id: str = _ref("contact", index=True, nullable=False)
     life_cycle_state: enums.AccountsReceivableState = Field(
-        default=enums.AccountsReceivableState.ACTIVE,
-        sa_type=_enum(enums.AccountsReceivableState),
+        default=enums.AccountsReceivableState.ACTIVE, sa_type=_enum(enums.AccountsReceivableState)
     )
 
 
@@ -463,6 +461,19 @@ class LeadChange(SQLModel, table=True):
     by_user_id: str | None = _ref("user")
     by_unit_id: str | None = _ref("unit")
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A key a user gave with a create, and the lead that create made: the same key again
+    gives that lead back instead of a second one. Keys are the user's own (two users may
+    pick the same), so a key never reaches another user's lead."""
+
+    __tablename__ = "idempotency_key"
+
+    user_id: str = Field(foreign_key="user.id", primary_key=True, max_length=32)
+    key: str = Field(primary_key=True, max_length=200)
+    lead_id: str = _ref("lead", nullable=False)
+    created_at: datetime = _when(nullable=False)
 
 
 UDF_STRING_FIELDS = tuple(f"udf_string_{n}" for n in range(1, 9))

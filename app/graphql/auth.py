@@ -14,6 +14,7 @@ from app.domain.errors import DomainError
 from app.graphql.catalog import User
 from app.graphql.context import Context, Info
 from app.graphql.errors import UserError, unauthenticated, user_errors
+from app.graphql.observation import selected_operation
 from app.graphql.records import from_row, mutation, resolved
 
 PUBLIC_FIELDS = frozenset({"login", "__typename"})
@@ -94,19 +95,7 @@ class AuthenticationGate(SchemaExtension):
         document = self.execution_context.graphql_document
         if document is None:
             return False
-        operation = next(
-            (
-                definition
-                for definition in document.definitions
-                if isinstance(definition, OperationDefinitionNode)
-                and (
-                    self.execution_context.operation_name is None
-                    or (definition.name and definition.name.value)
-                    == self.execution_context.operation_name
-                )
-            ),
-            None,
-        )
+        operation = selected_operation(document, self.execution_context.operation_name)
         if operation is None:
             return False
         fields = set(_top_level_fields(operation))

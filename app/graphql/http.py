@@ -19,6 +19,7 @@ from app.graphql.graphiql import GRAPHIQL_HTML
 from app.graphql.media import GRAPHQL_RESPONSE, prefers_graphql_response
 from app.graphql.schema import schema
 from app.loaders import Loaders
+from app.observability.requests import Interface, current_request
 from app.settings import Settings
 
 
@@ -40,6 +41,9 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        # Counted as a GraphQL request from here on, so that a failure to sign in counts too.
+        observed = current_request()
+        observed.interface = Interface.GRAPHQL
         now = self.clock()
         token = bearer_token(request)
         signed_in = None
@@ -47,6 +51,7 @@ class GraphQLApp(GraphQL[Context, None]):
             async with self.database.reader() as session:
                 signed_in = await authenticate(session, token, now)
         actor = None if signed_in is None else signed_in.actor
+        observed.user = None if actor is None else actor.username
         return Context(
             request=request,
             response=response,
@@ -60,6 +65,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
+        current_request().interface = None  # the explorer's page is no API request
         return HTMLResponse(GRAPHIQL_HTML)
 
     def encode_json(self, data: object) -> bytes:

@@ -6,6 +6,7 @@ from typing import Any, Protocol, TypeVar
 import strawberry
 
 from app.domain.models import Entity
+from app.graphql.observation import PayloadErrorCodes
 
 T = TypeVar("T")
 Resolver = TypeVar("Resolver", bound=Callable[..., Any])
@@ -27,8 +28,11 @@ def resolved(description: str) -> Callable[[Resolver], Resolver]:
 
 
 def mutation(description: str) -> Callable[[Resolver], Resolver]:
-    """A mutation field made by the decorated resolver, with its description."""
-    decorator: Callable[[Resolver], Resolver] = strawberry.mutation(description=description)
+    """A mutation field made by the decorated resolver, with its description; the codes of
+    its payload's errors are noted for the request's log line and metrics."""
+    decorator: Callable[[Resolver], Resolver] = strawberry.mutation(
+        description=description, extensions=[PayloadErrorCodes()]
+    )
     return decorator
 
 

@@ -11,8 +11,12 @@ from app.graphql.leads.queries import LeadQuery
 from app.graphql.lists import ListsQuery
 from app.graphql.media import RequestErrorStatus
 from app.graphql.nul_text import NulTextGuard
-
-INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
+from app.graphql.observation import (
+    INTERNAL_ERROR,
+    ObservedSchema,
+    OperationObserver,
+    is_unexpected,
+)
 
 
 @strawberry.type(description="Everything that can be read.")
@@ -25,19 +29,11 @@ class Mutation(LeadMutation, AuthMutation):
     pass
 
 
-def _is_unexpected(error: GraphQLError) -> bool:
-    """A resolver's own failure (not a validation error, nor one we raised on purpose)."""
-    original = error.original_error
-    return (
-        error.path is not None and original is not None and not isinstance(original, GraphQLError)
-    )
-
-
 class MaskUnexpectedErrors(MaskErrors):
     """Hides unexpected failures (no traceback, no SQL) behind one message and code."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=_is_unexpected, error_message="Unexpected error.")
+        super().__init__(should_mask_error=is_unexpected, error_message="Unexpected error.")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
@@ -45,12 +41,13 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
-schema = strawberry.Schema(
+schema = ObservedSchema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(auto_camel_case=True),
     # Factories, not instances: one shared extension instance would mix up concurrent requests.
     extensions=[
+        OperationObserver,
         lambda: MaskUnexpectedErrors(),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),

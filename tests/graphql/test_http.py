@@ -131,7 +131,7 @@ async def test_health(http: httpx2.AsyncClient) -> None:
     response = await http.get("/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok"}
 
 
 # GraphiQL -----------------------------------------------------------------------------------

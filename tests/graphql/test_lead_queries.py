@@ -532,8 +532,10 @@ async def test_the_form_lists(gql: GraphQLClient) -> None:
         {"name": "Competitor 1", "website": "www.competitor1.com"},
         {"name": "Competitor 2", "website": "www.competitor2.com"},
         {"name": "Competitor 4", "website": "www.competitor4.com"},
+        {"name": "MagnaQuest", "website": None},
     ]
     assert data["products"] == [
+        {"code": "123", "alternativeCode": "1_13", "productType": {"alternativeCode": "STB"}},
         {
             "code": "Adult- Only for Additional",
             "alternativeCode": "AOA",
@@ -554,6 +556,7 @@ async def test_the_form_lists(gql: GraphQLClient) -> None:
             "alternativeCode": "LDS",
             "productType": {"alternativeCode": "SP"},
         },
+        {"code": "MAD MAX", "alternativeCode": None, "productType": {"alternativeCode": "AO"}},
         {"code": "Modem A+", "alternativeCode": "MA", "productType": {"alternativeCode": "MODEM"}},
         {
             "code": "Sports On Full Access",

@@ -5,6 +5,7 @@ the write path (`app/domain/leads/writes.py`), only when nothing is wrong.
 """
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from app.domain.errors import ErrorCode, Path, Problems
 from app.domain.identifiers import Ref, find_one
 from app.domain.leads import writes
 from app.domain.leads.commands import LeadAction, LeadChanges
+from app.domain.leads.idempotency import check_key, lead_created_under
 from app.domain.leads.lifecycle import TRANSITIONS
 from app.domain.leads.sets import set_rows
 from app.domain.leads.validation import ChangeCheck, Plan
@@ -34,13 +36,45 @@ _DEFAULT_STATUS = {
 }
 
 
+@dataclass(frozen=True)
+class Creation:
+    """The lead a create gives, and whether an earlier create under the same idempotency key
+    made it (then this one wrote nothing)."""
+
+    lead: Lead
+    replayed: bool
+
+
 async def create_lead(
-    session: AsyncSession, changes: LeadChanges, actor: Actor, now: datetime
+    session: AsyncSession,
+    changes: LeadChanges,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None = None,
 ) -> Lead:
-    """A new lead, numbered in sequence, with the lead type's defaults for what is not given."""
+    """A new lead, numbered in sequence, with the lead type's defaults for what is not given;
+    under an idempotency key the actor used before, the lead that key made."""
+    return (await create_lead_once(session, changes, actor, now, idempotency_key)).lead
+
+
+async def create_lead_once(
+    session: AsyncSession,
+    changes: LeadChanges,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None,
+) -> Creation:
+    """`create_lead`, telling whether the lead was made now or by an earlier create under
+    the same key. The earlier lead comes back as it is: the changes are not checked again."""
     ensure_may_change(actor)
+    if idempotency_key is not None:
+        check_key(idempotency_key)
+        earlier = await lead_created_under(session, actor, idempotency_key)
+        if earlier is not None:
+            return Creation(earlier, replayed=True)
     plan = await ChangeCheck(session, actor, None, changes, now, []).run()
-    return (await writes.insert_lead(session, plan, actor, now)).lead
+    written = await writes.insert_lead(session, plan, actor, now, idempotency_key)
+    return Creation(written.lead, replayed=False)
 
 
 async def update_lead(session: AsyncSession, action: LeadAction, changes: LeadChanges) -> Lead:

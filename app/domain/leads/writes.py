@@ -1,7 +1,8 @@
 """The write path of leads: the one module that writes a lead (create, update, every
 transition). It checks who acts, the lead's state and its version once, writes the row with
-what the change brings along (a new contact or accounts receivable, set items), and records
-the change set in the lead's history, all in the caller's transaction.
+what the change brings along (a new contact or accounts receivable, set items, the
+idempotency key of a create), and records the change set in the lead's history, all in the
+caller's transaction.
 
 A write to an existing lead is one conditional UPDATE, on the state it was read in and, when
 the caller names one, its version: two clients racing on one lead can never both succeed.
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,12 +23,13 @@ from app.domain.enums import Action
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.leads import history
 from app.domain.leads.commands import LeadAction
+from app.domain.leads.idempotency import KEY_PATH
 from app.domain.leads.lifecycle import ensure_allowed
 from app.domain.leads.queries import find_lead_or_raise
 from app.domain.leads.sets import SetPlan, SetRow, set_rows
 from app.domain.leads.validation import Plan
 from app.domain.leads.visibility import ensure_may_change
-from app.domain.models import Contact, Lead, LeadChange
+from app.domain.models import Contact, IdempotencyKey, Lead, LeadChange
 from app.domain.numbering import NumberSeries, next_number
 
 
@@ -96,9 +99,42 @@ async def _save_sets(session: AsyncSession, lead_id: str, sets: SetPlan) -> None
     await session.flush()
 
 
-async def insert_lead(session: AsyncSession, plan: Plan, actor: Actor, now: datetime) -> Written:
-    """Write a new lead, numbered in sequence, and its CREATE entry (`create_lead` checked
-    the actor's role before it checked the input)."""
+# The key's INSERT, which does nothing when the user has recorded the key already.
+_KEY_TABLE = IdempotencyKey.__table__  # type: ignore[attr-defined]
+_RECORD_KEY = {
+    dialect.dialect.name: dialect.insert(_KEY_TABLE).on_conflict_do_nothing()
+    for dialect in (sqlite, postgresql)
+}
+
+
+async def _record_key(
+    session: AsyncSession, key: str, actor: Actor, lead_id: str, now: datetime
+) -> None:
+    """Remember which lead `key` made. Two creates racing under one key both miss it at
+    first; the primary key lets only the first record it, and the other is refused."""
+    statement = _RECORD_KEY[session.get_bind().dialect.name]
+    values = {"user_id": actor.user_id, "key": key, "lead_id": lead_id, "created_at": now}
+    result: CursorResult[Any] = await session.execute(statement, values)  # type: ignore[assignment]
+    if result.rowcount != 1:
+        raise DomainError.single(
+            KEY_PATH,
+            key,
+            ErrorCode.CONFLICT,
+            "Another create under this idempotency key was applied meanwhile; send it again "
+            "to get its lead.",
+        )
+
+
+async def insert_lead(
+    session: AsyncSession,
+    plan: Plan,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Written:
+    """Write a new lead, numbered in sequence, and its CREATE entry, and record the
+    idempotency key that made it when there is one (`create_lead` checked the actor's role
+    and the key before it checked the input)."""
     await _save_new_records(session, plan, plan.values.get("contact_id"))
     number = await next_number(session, NumberSeries.LEAD)
     lead = Lead(
@@ -110,6 +146,8 @@ async def insert_lead(session: AsyncSession, plan: Plan, actor: Actor, now: date
     )
     session.add(lead)
     await session.flush()
+    if idempotency_key is not None:
+        await _record_key(session, idempotency_key, actor, lead.id, now)
     await _save_sets(session, lead.id, plan.sets)
     await session.refresh(lead)  # the values as stored (a Decimal at its column's scale)
     after = await history.snapshot(session, lead, plan.sets.added)
