@@ -41,7 +41,11 @@ HIDE_PARAMETERS = True
 
 
 def _sqlite_engine(settings: Settings, *, immediate: bool) -> AsyncEngine:
-    engine = create_async_engine(settings.database_url, hide_parameters=HIDE_PARAMETERS)
+    engine = create_async_engine(
+        settings.database_url,
+        pool_timeout=settings.database_pool_timeout_seconds,
+        hide_parameters=HIDE_PARAMETERS,
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -79,6 +83,7 @@ class Database:
             settings.database_url,
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
+            pool_timeout=settings.database_pool_timeout_seconds,
             pool_pre_ping=True,
             hide_parameters=HIDE_PARAMETERS,
         )

@@ -16,6 +16,7 @@ from app.observability.metrics import metrics, watch_pool
 from app.observability.middleware import RequestObservation
 from app.observability.probes import Probes
 from app.rest.routes import ACTIONS, QUERIES, rest_api
+from app.security.storage import shared_storage
 from app.settings import Settings, get_settings
 
 # The facade's operations as its log lines and metrics name them: paths below /crmapi/rest/v2/.
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     if database.is_sqlite:
         watch_pool(database.write_engine, "writes")
     probes = Probes(settings)
+    counters = shared_storage(settings)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -40,14 +42,14 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         await database.dispose()
         await probes.dispose()
 
-    graphql = GraphQLApp(settings, database, clock)
+    graphql = GraphQLApp(settings, database, clock, counters)
     routes = [
         Route("/health", probes.health, methods=["GET"]),
         Route("/ready", probes.ready, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         Mount("/graphql/static", app=static_files()),
         Route("/graphql", graphql, methods=["GET", "POST"]),
-        rest_api(settings, database, clock),
+        rest_api(settings, database, clock, counters),
     ]
     app = Starlette(
         routes=routes,

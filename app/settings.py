@@ -18,8 +18,10 @@ from sqlalchemy.exc import ArgumentError
 
 # The async drivers the gateway is built and tested on.
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# Where the counters that every worker shares may live (`limits` storage schemes).
+SUPPORTED_STORAGES = ("memory", "redis", "rediss")
 # Settings whose value may hold a password: an error names them without echoing the value.
-_SECRET_SETTINGS = frozenset({"database_url"})
+_SECRET_SETTINGS = frozenset({"database_url", "rate_limit_storage"})
 _EXAMPLES = "sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST:5432/DATABASE"
 
 
@@ -55,6 +57,41 @@ class Settings(BaseSettings):
     log_level: LogLevel = LogLevel.INFO
     ready_timeout_seconds: float = Field(2.0, gt=0, le=60)
     prometheus_multiproc_dir: DirectoryPath | None = None
+    # How long a request waits for a pooled database connection before it is answered 503.
+    database_pool_timeout_seconds: float = Field(5.0, gt=0, le=300)
+
+    # Limits checked before any work: the request body, then the document before it is parsed,
+    # then its shape before it is validated.
+    max_body_bytes: int = Field(1_048_576, ge=1_024)
+    max_document_bytes: int = Field(65_536, ge=1_024)
+    max_anonymous_document_bytes: int = Field(8_192, ge=1_024)
+    max_tokens: int = Field(2_000, ge=100)
+    max_depth: int = Field(10, ge=2)
+    max_aliases: int = Field(15, ge=0)
+    max_directives_per_field: int = Field(4, ge=0)
+    max_selections: int = Field(2_000, ge=100)
+    max_variable_depth: int = Field(32, ge=2)
+    # Bytes of parsed and validated documents kept per process (signed-in requests only).
+    document_cache_bytes: int = Field(16_777_216, ge=0)
+    # The longest input value an error echoes back; longer ones are cut.
+    max_echoed_characters: int = Field(200, ge=20)
+
+    # The cost model: the most one request may cost, and each user's budget of points shared
+    # by every worker, refilled at a steady rate.
+    max_query_cost: int = Field(10_000, ge=1)
+    rate_limit_points: int = Field(100_000, ge=1)
+    rate_limit_restore_rate: int = Field(2_000, ge=1)
+    rate_limit_storage: str = Field("memory://", min_length=1)
+
+    # Failed sign-ins: after `login_slowdown_after` failures in the window each further try
+    # waits `login_slowdown_seconds`; past the limits the name, or the client address, is
+    # refused until the window passes. The address limit is well above the username's, so
+    # that one person's lockout spares colleagues behind the same address.
+    login_failure_window_seconds: int = Field(900, ge=1)
+    login_failures_per_username: int = Field(10, ge=1)
+    login_failures_per_address: int = Field(100, ge=1)
+    login_slowdown_after: int = Field(3, ge=1)
+    login_slowdown_seconds: float = Field(1.0, ge=0, le=30)
 
     @field_validator("database_url")
     @classmethod
@@ -74,6 +111,18 @@ class Settings(BaseSettings):
                     "driver": parsed.drivername,
                     "examples": _EXAMPLES,
                 },
+            )
+        return url
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _supported_storage(cls, url: str) -> str:
+        scheme = url.partition("://")[0]
+        if scheme not in SUPPORTED_STORAGES:
+            raise PydanticCustomError(
+                "rate_limit_storage",
+                "the scheme '{scheme}' is not supported; use memory:// or redis://HOST:6379/0",
+                {"scheme": scheme},
             )
         return url
 

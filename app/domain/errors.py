@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     CONFLICT = "CONFLICT"
     FORBIDDEN = "FORBIDDEN"
+    THROTTLED = "THROTTLED"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 import strawberry
-from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
+from graphql import DocumentNode, ExecutionResult, FieldNode, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from app.db import in_transaction
@@ -16,6 +16,7 @@ from app.graphql.context import Context, Info
 from app.graphql.errors import UserError, unauthenticated, user_errors
 from app.graphql.observation import selected_operation
 from app.graphql.records import from_row, mutation, resolved
+from app.settings import Settings
 
 PUBLIC_FIELDS = frozenset({"login", "__typename"})
 
@@ -81,25 +82,32 @@ def _top_level_fields(operation: OperationDefinitionNode) -> Iterator[str]:
             yield "..."
 
 
+def is_public(
+    document: DocumentNode | None, operation_name: str | None, settings: Settings
+) -> bool:
+    """Whether the operation a request selects may run without a token: sign-in, `__typename`
+    and, in the development profile, introspection."""
+    if document is None:
+        return False
+    operation = selected_operation(document, operation_name)
+    if operation is None:
+        return False
+    fields = set(_top_level_fields(operation))
+    if fields <= PUBLIC_FIELDS:
+        return True
+    introspection = all(name.startswith("__") for name in fields)
+    return introspection and settings.introspection_is_public
+
+
 class AuthenticationGate(SchemaExtension):
     """Answers UNAUTHENTICATED, with no data, to any operation but sign-in (and, in the
     development profile, introspection) sent without a valid token."""
 
     def on_execute(self) -> Iterator[None]:
-        context: Context = self.execution_context.context
-        if context.user is None and not self._is_public(context):
-            self.execution_context.result = ExecutionResult(data=None, errors=[unauthenticated()])
+        execution = self.execution_context
+        context: Context = execution.context
+        if context.user is None and not is_public(
+            execution.graphql_document, execution.operation_name, context.settings
+        ):
+            execution.result = ExecutionResult(data=None, errors=[unauthenticated()])
         yield
-
-    def _is_public(self, context: Context) -> bool:
-        document = self.execution_context.graphql_document
-        if document is None:
-            return False
-        operation = selected_operation(document, self.execution_context.operation_name)
-        if operation is None:
-            return False
-        fields = set(_top_level_fields(operation))
-        if fields <= PUBLIC_FIELDS:
-            return True
-        introspection = all(name.startswith("__") for name in fields)
-        return introspection and context.settings.introspection_is_public

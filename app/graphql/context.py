@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeAlias
 
+from limits.aio.storage import Storage
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -27,6 +28,8 @@ class Context:
     response: Response | WebSocket
     database: Database
     settings: Settings
+    # The counters every worker shares (rate limits, sign-in throttling).
+    counters: Storage
     now: datetime
     loaders: Loaders
     user: User | None = None

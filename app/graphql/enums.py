@@ -123,6 +123,7 @@ _describe(
         ErrorCode.INVALID_TRANSITION: "The action is not allowed in the lead's state.",
         ErrorCode.CONFLICT: "The lead changed meanwhile (another version); read it and retry.",
         ErrorCode.FORBIDDEN: "The signed-in user's role does not allow this.",
+        ErrorCode.THROTTLED: "Too many attempts in a short time; wait and try again later.",
     },
 )
 _describe(

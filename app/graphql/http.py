@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from limits.aio.storage import Storage
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -32,9 +33,12 @@ def bearer_token(request: Request | WebSocket) -> str | None:
 class GraphQLApp(GraphQL[Context, None]):
     """The `/graphql` endpoint."""
 
-    def __init__(self, settings: Settings, database: Database, clock: Clock, **kwargs: Any):
+    def __init__(
+        self, settings: Settings, database: Database, clock: Clock, counters: Storage, **kwargs: Any
+    ):
         super().__init__(schema, **kwargs)
         self.settings = settings
+        self.counters = counters
         self.database = database
         self.clock = clock
 
@@ -57,6 +61,7 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             database=self.database,
             settings=self.settings,
+            counters=self.counters,
             now=now,
             loaders=Loaders.create(self.database.reader, actor),
             user=None if signed_in is None else signed_in.user,

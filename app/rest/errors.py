@@ -38,6 +38,7 @@ DESCRIPTIONS = {
     ErrorCode.INVALID_TRANSITION: "The lead's life cycle state does not allow this.",
     ErrorCode.CONFLICT: "The lead changed meanwhile: read it again and retry.",
     ErrorCode.FORBIDDEN: "Your role does not allow this.",
+    ErrorCode.THROTTLED: "Too many attempts in a short time: wait and try again.",
     UNAUTHENTICATED: "Sign in first.",
 }
 STATUSES = {
@@ -48,6 +49,7 @@ STATUSES = {
     ErrorCode.INVALID_TRANSITION: HTTPStatus.CONFLICT,
     ErrorCode.CONFLICT: HTTPStatus.CONFLICT,
     ErrorCode.FORBIDDEN: HTTPStatus.FORBIDDEN,
+    ErrorCode.THROTTLED: HTTPStatus.TOO_MANY_REQUESTS,
     UNAUTHENTICATED: HTTPStatus.UNAUTHORIZED,
 }
 # Parameters whose values are never repeated back.

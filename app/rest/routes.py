@@ -14,6 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 import orjson
+from limits.aio.storage import Storage
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -268,8 +269,11 @@ def _fields(params: Reader) -> tuple[str, ...] | None:
 class RestApi:
     """The facade's endpoints over one database and clock."""
 
-    def __init__(self, settings: Settings, database: Database, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, database: Database, clock: Clock, counters: Storage
+    ) -> None:
         self.settings = settings
+        self.counters = counters
         self.database = database
         self.clock = clock
 
@@ -357,9 +361,9 @@ class RestApi:
         return refused(_refusal(ErrorCode.NOT_FOUND, f"There is no method {path}."))
 
 
-def rest_api(settings: Settings, database: Database, clock: Clock) -> Mount:
+def rest_api(settings: Settings, database: Database, clock: Clock, counters: Storage) -> Mount:
     """The facade, mounted at /crmapi/rest/v2."""
-    api = RestApi(settings, database, clock)
+    api = RestApi(settings, database, clock, counters)
     return Mount(
         PREFIX,
         routes=[
