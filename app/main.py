@@ -5,9 +5,12 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from app.db import Database
+from app.graphql import transport
 from app.graphql.context import Clock
 from app.graphql.graphiql import static_files
 from app.graphql.http import GraphQLApp, system_clock
@@ -16,13 +19,18 @@ from app.observability.metrics import metrics, watch_pool
 from app.observability.middleware import RequestObservation
 from app.observability.probes import Probes
 from app.rest.routes import ACTIONS, QUERIES, rest_api
-from app.security.storage import shared_storage
+from app.security.storage import close_storage, shared_storage
 from app.settings import Settings, get_settings
 
 # The facade's operations as its log lines and metrics name them: paths below /crmapi/rest/v2/.
 FACADE_OPERATIONS = frozenset(
     {"authentication/token", *(f"leads/{method}" for method in [*QUERIES, *ACTIONS])}
 )
+
+
+async def not_found(request: Request, _: Exception) -> Response:
+    """Any path the app does not serve, answered in JSON like every other refusal."""
+    return transport.refusal_response(request, transport.path_not_found())
 
 
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Starlette:
@@ -41,21 +49,29 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         yield
         await database.dispose()
         await probes.dispose()
+        close_storage(counters)
 
+    # The explorer's assets only where the explorer is served.
+    explorer_assets = (
+        [Mount("/graphql/static", app=static_files())] if settings.serves_explorer else []
+    )
     graphql = GraphQLApp(settings, database, clock, counters)
     routes = [
         Route("/health", probes.health, methods=["GET"]),
         Route("/ready", probes.ready, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
-        Mount("/graphql/static", app=static_files()),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        *explorer_assets,
+        # Every method reaches the endpoint, which refuses all but GET and POST in JSON.
+        Route("/graphql", graphql),
         rest_api(settings, database, clock, counters),
     ]
     app = Starlette(
         routes=routes,
+        exception_handlers={404: not_found},
         middleware=[Middleware(RequestObservation, facade_operations=FACADE_OPERATIONS)],
         lifespan=lifespan,
     )
     app.state.database = database
     app.state.probes = probes
+    app.state.counters = counters
     return app

@@ -73,8 +73,6 @@ class Settings(BaseSettings):
     max_variable_depth: int = Field(32, ge=2)
     # Bytes of parsed and validated documents kept per process (signed-in requests only).
     document_cache_bytes: int = Field(16_777_216, ge=0)
-    # The longest input value an error echoes back; longer ones are cut.
-    max_echoed_characters: int = Field(200, ge=20)
 
     # The cost model: the most one request may cost, and each user's budget of points shared
     # by every worker, refilled at a steady rate.
@@ -136,6 +134,11 @@ class Settings(BaseSettings):
                 "set it in the environment, not in .env: prometheus-client reads it there",
             )
         return directory
+
+    @property
+    def serves_explorer(self) -> bool:
+        """GraphiQL is served for people to explore the API, except in production."""
+        return self.profile is Profile.DEVELOPMENT
 
     @property
     def introspection_is_public(self) -> bool:

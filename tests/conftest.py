@@ -139,11 +139,36 @@ class GraphQLClient:
     async def __call__(
         self, query: str, variables: dict[str, Any] | None = None, **options: Any
     ) -> dict[str, Any]:
-        """The response body of a query that must succeed at the HTTP level."""
+        """The response body of a query that must succeed at the HTTP level, without the
+        cost every answer carries (checked here; tests of the cost read `post`'s answers)."""
         response = await self.post(query, variables, **options)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
+        extensions = body.get("extensions", {})
+        assert self.is_cost(extensions.pop("cost", None)), body
+        if not extensions:
+            del body["extensions"]
         return body
+
+    @staticmethod
+    def is_cost(cost: Any) -> bool:
+        """Whether `extensions.cost` is there and well-formed: whole points, and what the
+        caller has left of their budget."""
+        if not isinstance(cost, dict) or set(cost) != {
+            "requestedQueryCost",
+            "maximumAvailable",
+            "throttleStatus",
+        }:
+            return False
+        throttle = cost["throttleStatus"]
+        return (
+            isinstance(cost["requestedQueryCost"], int)
+            and isinstance(cost["maximumAvailable"], int)
+            and isinstance(throttle, dict)
+            and set(throttle) == {"currentlyAvailable", "restoreRate"}
+            and isinstance(throttle["currentlyAvailable"], int)
+            and throttle["restoreRate"] > 0
+        )
 
     async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
         """The `data` of a query that must answer without errors."""

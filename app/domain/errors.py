@@ -12,6 +12,10 @@ from app.domain.enums import ACTION_PHRASES, Action
 
 Path = tuple[str | int, ...]
 
+# The most characters of a client's value that a refusal repeats back: a 2 MB search string
+# is named by its first few hundred characters, not echoed whole.
+ECHO_LIMIT = 300
+
 
 class ErrorCode(StrEnum):
     """Why an input was refused."""
@@ -75,8 +79,14 @@ class DomainError(Exception):
         return cls([Problem(path, _text(value), code, reason, remedy)])
 
 
+def echoed(value: object) -> str:
+    """A client's value as a refusal may repeat it: cut after `ECHO_LIMIT` characters."""
+    text = str(value)
+    return text if len(text) <= ECHO_LIMIT else f"{text[:ECHO_LIMIT]}… ({len(text)} characters)"
+
+
 def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None else echoed(value)
 
 
 class Problems:

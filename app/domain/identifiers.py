@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from app.domain.errors import DomainError, ErrorCode, Path, Problems
+from app.domain.errors import DomainError, ErrorCode, Path, Problems, echoed
 from app.domain.models import INTEGER_RANGE
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -61,7 +61,10 @@ async def find_one_or_raise(
         value = _column_value(model, ref)
     except ValueError:
         raise DomainError.single(
-            ref.path(field), ref.value, ErrorCode.INVALID, f"{ref.value!r} is not a valid {label}."
+            ref.path(field),
+            ref.value,
+            ErrorCode.INVALID,
+            f"{echoed(ref.value)!r} is not a valid {label}.",
         ) from None
     column = getattr(model, ref.key)
     matches = (
@@ -78,14 +81,14 @@ async def find_one_or_raise(
             ref.path(field),
             ref.value,
             ErrorCode.NOT_FOUND,
-            f"No {label} has {words(ref.key)} {ref.value!r}.",
+            f"No {label} has {words(ref.key)} {echoed(ref.value)!r}.",
         )
     if len(rows) > 1:
         raise DomainError.single(
             ref.path(field),
             ref.value,
             ErrorCode.AMBIGUOUS,
-            f"More than one {label} has {words(ref.key)} {ref.value!r}; name it by id.",
+            f"More than one {label} has {words(ref.key)} {echoed(ref.value)!r}; name it by id.",
         )
     return rows[0]
 

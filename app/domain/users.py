@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from app.domain.auth import hash_password
 from app.domain.enums import Role
-from app.domain.errors import ErrorCode, Problems
+from app.domain.errors import ErrorCode, Problems, echoed
 from app.domain.identifiers import Ref, find_one
 from app.domain.models import Unit, User
 
@@ -50,7 +50,10 @@ async def create_user(session: AsyncSession, new: NewUser) -> User:
         select(func.count()).where(func.lower(col(User.username)) == username.lower())
     ):
         problems.add(
-            ("username",), username, ErrorCode.INVALID, f"A user has username {username!r} already."
+            ("username",),
+            username,
+            ErrorCode.INVALID,
+            f"A user has username {echoed(username)!r} already.",
         )
     if len(new.password) < MIN_PASSWORD_LENGTH:
         problems.add(

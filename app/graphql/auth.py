@@ -16,6 +16,8 @@ from app.graphql.context import Context, Info
 from app.graphql.errors import UserError, unauthenticated, user_errors
 from app.graphql.observation import selected_operation
 from app.graphql.records import from_row, mutation, resolved
+from app.security.clients import client_address
+from app.security.sign_in_throttle import SignInAttempt, SignInThrottle
 from app.settings import Settings
 
 PUBLIC_FIELDS = frozenset({"login", "__typename"})
@@ -50,11 +52,10 @@ class AuthMutation:
     ) -> LoginPayload:
         context = info.context
         lifetime = timedelta(hours=context.settings.token_lifetime_hours)
+        attempt = SignInAttempt(username, password, client_address(context.request))
+        throttle = SignInThrottle(context.counters, context.settings)
         try:
-            session = await in_transaction(
-                context.database.writer,
-                lambda db: auth.log_in(db, username, password, context.now, lifetime),
-            )
+            session = await auth.sign_in(context.database, throttle, attempt, context.now, lifetime)
         except DomainError as error:
             return LoginPayload(token=None, expires_at=None, user=None, errors=user_errors(error))
         return LoginPayload(

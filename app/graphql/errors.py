@@ -11,6 +11,9 @@ from app.domain.errors import DomainError, ErrorCode, Path, Problem
 from app.graphql import enums  # noqa: F401  (registers ErrorCode as a GraphQL enum)
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+# The longest error message answered: graphql-core repeats a document's literal in its
+# message ("String cannot represent a non string value: 999…"), however long the literal.
+MAX_MESSAGE_CHARACTERS = 1_000
 
 # Each domain action is a mutation of the API.
 MUTATIONS = {
@@ -71,6 +74,13 @@ def camel_keys(value: Any) -> Any:
     if isinstance(value, list):
         return [camel_keys(item) for item in value]
     return value
+
+
+def cut_message(text: str) -> str:
+    """An error message, cut after `MAX_MESSAGE_CHARACTERS` characters."""
+    if len(text) <= MAX_MESSAGE_CHARACTERS:
+        return text
+    return f"{text[:MAX_MESSAGE_CHARACTERS]}… (cut from {len(text)} characters)"
 
 
 def message(problem: Problem) -> str:

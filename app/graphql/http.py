@@ -1,24 +1,33 @@
 """GraphQL over HTTP: context per request, the offline GraphiQL page, and the
-`application/graphql-response+json` media type of the GraphQL-over-HTTP spec."""
+`application/graphql-response+json` media type of the GraphQL-over-HTTP spec.
+
+Each request is refused as early as it can be (`app.graphql.transport`): the body before it is
+read, the document before it is parsed; every refusal and failure is answered in JSON.
+"""
 
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from limits.aio.storage import Storage
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from app.db import Database
 from app.domain.auth import authenticate
+from app.graphql import transport
 from app.graphql.context import Clock, Context
 from app.graphql.graphiql import GRAPHIQL_HTML
-from app.graphql.media import GRAPHQL_RESPONSE, prefers_graphql_response
-from app.graphql.schema import schema
+from app.graphql.media import GRAPHQL_RESPONSE, is_request_error, prefers_graphql_response
+from app.graphql.observation import INTERNAL_ERROR, SERVICE_UNAVAILABLE, is_pool_timeout
+from app.graphql.schema import MaskUnexpectedErrors, schema
 from app.loaders import Loaders
 from app.observability.requests import Interface, current_request
 from app.settings import Settings
@@ -41,13 +50,40 @@ class GraphQLApp(GraphQL[Context, None]):
         self.counters = counters
         self.database = database
         self.clock = clock
+        self.masking = MaskUnexpectedErrors()
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if not isinstance(request, Request):
+            return await super().run(request, context, root_value)
+        # Counted as a GraphQL request from here on, so that every refusal counts too.
+        current_request().interface = Interface.GRAPHQL
+        try:
+            if request.method == "POST":
+                # Before the token's database read: a body too large is never read whole.
+                await transport.read_body(request, self.settings.max_body_bytes)
+            response = await super().run(request, context, root_value)
+        except transport.RefusalError as refusal:
+            return self._refused(request, refusal)
+        except HTTPException as error:
+            return self._refused(request, transport.from_http_exception(error))
+        except Exception as error:  # answered in JSON, logged once by the request's record
+            current_request().failed(error)
+            if is_pool_timeout(error):
+                return self._refused(request, transport.unavailable(self.settings))
+            return self._refused(request, transport.unexpected())
+        if prefers_graphql_response(request) and response.media_type == "application/json":
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        return response
+
+    def _refused(self, request: Request, refusal: transport.RefusalError) -> Response:
+        if not refusal.recorded:
+            current_request().error(refusal.code)
+        return transport.refusal_response(request, refusal)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        # Counted as a GraphQL request from here on, so that a failure to sign in counts too.
         observed = current_request()
-        observed.interface = Interface.GRAPHQL
         now = self.clock()
         token = bearer_token(request)
         signed_in = None
@@ -70,6 +106,8 @@ class GraphQLApp(GraphQL[Context, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
+        if not self.settings.serves_explorer:
+            raise transport.explorer_not_found()
         current_request().interface = None  # the explorer's page is no API request
         return HTMLResponse(GRAPHIQL_HTML)
 
@@ -87,16 +125,50 @@ class GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, "The request body must be a JSON object.")
         return decoded
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        response = await super().run(request, context, root_value)
-        if (
-            isinstance(response, Response)
-            and isinstance(request, Request)
-            and prefers_graphql_response(request)
-            and response.media_type == "application/json"
-        ):
-            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+    def _validate_batch_request(
+        self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
+    ) -> None:
+        raise transport.batch_refused()
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        transport.check_request(
+            request_data, signed_in=context.user is not None, settings=self.settings
+        )
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """The response to an executed request: with no `data` after a request error; the
+        whole of it refused when a database connection did not come free in time, or when
+        something failed unexpectedly outside any field."""
+        if result.errors:
+            result.errors = self.masking.masked(result.errors)
+            if any(code_of(error) == SERVICE_UNAVAILABLE for error in result.errors):
+                raise transport.unavailable(self.settings, recorded=True)
+            if any(
+                code_of(error) == INTERNAL_ERROR and error.path is None for error in result.errors
+            ):
+                raise transport.unexpected(recorded=True)
+        response = await super().process_result(request, result)
+        if is_request_error(request):
+            del response["data"]
         return response
+
+
+def code_of(error: GraphQLError) -> object:
+    """An error's `extensions.code`, if any."""
+    return (error.extensions or {}).get("code")
 
 
 def system_clock() -> datetime:

@@ -12,15 +12,18 @@ from typing import Any
 
 import strawberry
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.extensions.field_extension import AsyncExtensionResolver
 from strawberry.types import ExecutionContext
 
-from app.graphql.errors import UserError
+from app.graphql.errors import UserError, cut_message
 from app.observability.requests import current_request
 
 # The code an unexpected error is answered with, once masked.
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
+# The code of a request that found no database connection free in time (HTTP 503).
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 # The codes of errors that carry none: a document that does not parse, or does not validate
 # (or whose variables do not fit it).
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
@@ -28,12 +31,24 @@ VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 ANONYMOUS = "anonymous"
 
 
+def is_pool_timeout(error: BaseException | None) -> bool:
+    """Whether `error` is a request's wait for a pooled database connection running out."""
+    return isinstance(error, PoolTimeout)
+
+
 def is_unexpected(error: GraphQLError) -> bool:
-    """A resolver's own failure (not a validation error, nor one we raised on purpose)."""
+    """A failure nobody expected: an exception, not a `GraphQLError` raised on purpose, that
+    either a resolver raised (the error has a path) or that Strawberry turned into an error
+    bearing its Python message (an exception in a schema extension, or in the parser), with
+    neither a path nor a place in the document.
+
+    A value that does not fit its scalar also carries the scalar's exception, but is the
+    client's error: it is placed at the value in the document.
+    """
     original = error.original_error
-    return (
-        error.path is not None and original is not None and not isinstance(original, GraphQLError)
-    )
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    return error.path is not None or not error.nodes
 
 
 def selected_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -50,7 +65,8 @@ def selected_operation(document: DocumentNode, name: str | None) -> OperationDef
 
 
 class ObservedSchema(strawberry.Schema):
-    """The schema, noting each error in the request's record instead of logging it.
+    """The schema, noting each error in the request's record instead of logging it, and
+    cutting every message to a length that cannot echo a huge literal of the document.
 
     Strawberry hands every error here exactly once (parse, validation and execution errors
     alike), before `MaskUnexpectedErrors` hides the unexpected ones.
@@ -62,8 +78,12 @@ class ObservedSchema(strawberry.Schema):
         record = current_request()
         parsed = execution_context is not None and execution_context.graphql_document is not None
         for error in errors:
+            error.message = cut_message(error.message)
             code = (error.extensions or {}).get("code")
-            if is_unexpected(error) and error.original_error is not None:
+            if is_pool_timeout(error.original_error):
+                # A busy database, not a bug: answered 503 with no traceback in the log.
+                code = SERVICE_UNAVAILABLE
+            elif is_unexpected(error) and error.original_error is not None:
                 record.failed(error.original_error)
                 code = INTERNAL_ERROR
             elif not isinstance(code, str):

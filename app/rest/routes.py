@@ -35,6 +35,8 @@ from app.rest import parameters
 from app.rest.errors import UNAUTHENTICATED, Refusal, RequestError, answer, refused
 from app.rest.serialise import LEAD_KEYS, LeadWriter, moment
 from app.rest.values import Reader
+from app.security.clients import client_address
+from app.security.sign_in_throttle import SignInAttempt, SignInThrottle, SignInThrottledError
 from app.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -343,12 +345,14 @@ class RestApi:
             username = params.required("username", params.text("username"), "the username")
             password = params.required("password", params.text("password"), "the password")
             params.check()
-            now = self.clock()
             lifetime = timedelta(hours=self.settings.token_lifetime_hours)
-            issued = await in_transaction(
-                self.database.writer,
-                lambda session: auth.log_in(session, username, password, now, lifetime),
-            )
+            attempt = SignInAttempt(username, password, client_address(request))
+            throttle = SignInThrottle(self.counters, self.settings)
+            issued = await auth.sign_in(self.database, throttle, attempt, self.clock(), lifetime)
+        except SignInThrottledError as error:
+            response = refused(RequestError.of(error))
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
         except DomainError as error:
             return refused(RequestError.of(error))
         except RequestError as error:

@@ -12,3 +12,12 @@ def shared_storage(settings: Settings) -> Storage:
     storage = storage_from_string(f"async+{settings.rate_limit_storage}")
     assert isinstance(storage, Storage)
     return storage
+
+
+def close_storage(storage: Storage) -> None:
+    """Close the connections a storage holds (Redis's): `limits` has no call for it, so the
+    pool of the Redis client behind its bridge is disconnected; memory storage holds none."""
+    client = getattr(getattr(storage, "bridge", None), "storage", None)
+    pool = getattr(client, "connection_pool", None)
+    if pool is not None:
+        pool.disconnect()

@@ -1,12 +1,13 @@
 """Signing in and out, and the gate in front of everything else."""
 
+from datetime import timedelta
 from typing import Any
 
 import httpx2
 
 from app.main import create_app
 from app.settings import Profile, Settings
-from tests.conftest import GraphQLClient
+from tests.conftest import Clock, GraphQLClient
 from tests.databases import Template
 
 LOGIN = """
@@ -77,12 +78,42 @@ async def test_introspection_is_open_in_development(gql: GraphQLClient) -> None:
     assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
 
 
-async def test_logout_revokes_the_token(gql: GraphQLClient) -> None:
-    body = await gql(LOGIN, {"username": "mariosmtest", "password": "demo"}, anonymous=True)
+async def test_a_token_stops_working_when_it_expires(gql: GraphQLClient, clock: Clock) -> None:
+    # Given a token of the viewer, good for the default 12 hours
+    body = await gql(LOGIN, {"username": "viewer.main", "password": "demo"}, anonymous=True)
     token = body["data"]["login"]["token"]
-    assert await gql("mutation { logout }", token=token) == {"data": {"logout": True}}
-    after = await gql("{ me { username } }", token=token)
-    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    # When it is used a second before it expires, and when it expires
+    clock.now += timedelta(hours=12, seconds=-1)
+    before = await gql("{ me { username } }", token=token)
+    clock.now += timedelta(seconds=1)
+    expired = await gql("{ me { username } }", token=token)
+
+    # Then it signs the viewer in until then, and nobody from then on
+    assert before == {"data": {"me": {"username": "viewer.main"}}}
+    assert expired["data"] is None
+    assert [error["extensions"]["code"] for error in expired["errors"]] == ["UNAUTHENTICATED"]
+
+
+async def test_logout_revokes_only_the_token_it_is_sent_with(gql: GraphQLClient) -> None:
+    # Given two tokens of the sales user
+    tokens = []
+    for _ in range(2):
+        body = await gql(LOGIN, {"username": "sales.main", "password": "demo"}, anonymous=True)
+        tokens.append(body["data"]["login"]["token"])
+    revoked, kept = tokens
+
+    # When one is used to log out
+    assert await gql("mutation { logout }", token=revoked) == {"data": {"logout": True}}
+
+    # Then it opens nothing, not even another logout, and the other still works
+    for query in ("{ me { username } }", "mutation { logout }"):
+        after = await gql(query, token=revoked)
+        assert after["data"] is None
+        assert [error["extensions"]["code"] for error in after["errors"]] == ["UNAUTHENTICATED"]
+    assert await gql("{ me { username } }", token=kept) == {
+        "data": {"me": {"username": "sales.main"}}
+    }
 
 
 async def test_production_closes_introspection_to_anonymous_callers(

@@ -343,7 +343,6 @@ async def test_history_pages_oldest_first_along_the_cursors(gql: GraphQLClient) 
         pytest.param(
             {"after": "Y2hhbmdlOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"}, "after", id="out-of-range"
         ),  # "change:99999999999999999999999"
-        pytest.param({"first": 101}, "first", id="first-over-100"),
         pytest.param({"first": -1}, "first", id="first-negative"),
     ],
 )

@@ -169,12 +169,15 @@ async def test_a_page_of_101_is_refused(gql: GraphQLClient) -> None:
     # When 101 leads are asked for at once
     body = await gql(PAGE, {"first": 101})
 
-    # Then it is refused: a page holds at most 100
-    error = single_error(body)
-    assert error["message"] == "A page holds from 0 to 100 leads."
-    assert error["extensions"]["code"] == "INVALID"
-    assert error["extensions"]["field"] == "first"
-    assert error["extensions"]["value"] == "101"
+    # Then it is refused before it runs: a page holds at most 100
+    assert body["errors"] == [
+        {
+            "message": "The argument `first` of `leads` asks for 101 items; at most 100 are "
+            "allowed.",
+            "locations": [{"line": 3, "column": 16}],
+            "extensions": {"code": "QUERY_TOO_COMPLEX", "value": 101, "maximum": 100},
+        }
+    ]
 
 
 async def test_a_page_of_100_is_served(gql: GraphQLClient) -> None:

@@ -56,7 +56,7 @@ async def test_a_request_is_one_line_naming_its_operation_user_and_outcome(
 
     response = await gql.post('query ShowLead { lead(ref: {number: "41"}) { number } }')
 
-    assert response.json() == {"data": {"lead": {"number": "41"}}}
+    assert response.json()["data"] == {"lead": {"number": "41"}}
     (line,) = request_lines(capsys.readouterr().out)
     assert _steady(line) == _graphql_line("ShowLead", "ok")
     assert response.headers["x-request-id"] == line["request_id"]
@@ -105,13 +105,11 @@ async def test_a_refused_mutation_is_one_info_line_with_each_code(
 ) -> None:
     capsys.readouterr()
 
-    response = await gql.post(
+    body = await gql(
         'mutation WinTooEarly { winLead(ref: {number: "40"}) { lead { number } errors { code } } }'
     )
 
-    assert response.json() == {
-        "data": {"winLead": {"lead": None, "errors": [{"code": "INVALID_TRANSITION"}]}}
-    }
+    assert body == {"data": {"winLead": {"lead": None, "errors": [{"code": "INVALID_TRANSITION"}]}}}
     captured = capsys.readouterr()
     (line,) = request_lines(captured.out)
     assert _steady(line) == _graphql_line(
@@ -126,9 +124,9 @@ async def test_an_unexpected_error_is_one_error_line_with_its_traceback(
     monkeypatch.setattr(queries, "find_lead", failing("the lead table caught fire"))
     capsys.readouterr()
 
-    response = await gql.post('query ShowLead { lead(ref: {number: "41"}) { number } }')
+    body = await gql('query ShowLead { lead(ref: {number: "41"}) { number } }')
 
-    assert response.json() == {
+    assert body == {
         "data": {"lead": None},
         "errors": [
             {
@@ -162,7 +160,11 @@ async def test_a_failure_outside_the_schema_answers_500_and_logs_one_traceback(
 
     request_id = response.headers["x-request-id"]
     assert response.status_code == 500
-    assert response.json() == {"error": "Unexpected error.", "request_id": request_id}
+    assert response.json() == {
+        "errors": [
+            {"message": "Unexpected error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
+        ]
+    }
     captured = capsys.readouterr()
     (line,) = request_lines(captured.out)
     assert line["request_id"] == request_id

@@ -37,7 +37,7 @@ async def test_tokens_work_on_both_front_doors(rest: RestClient, gql: GraphQLCli
     graphql_token = login["login"]["token"]
 
     # When each is used on the other front door
-    me = (await gql.post("{ me { username role } }", token=facade_token)).json()
+    me = await gql("{ me { username role } }", token=facade_token)
     lead = answered(await rest.get("get_won_leads", "number_of_results=1", token=graphql_token))
 
     # Then each signs in the same user
@@ -50,9 +50,7 @@ async def test_a_revoked_or_expired_token_signs_nothing_in(
 ) -> None:
     # Given a token revoked by the GraphQL logout, and one past its expiry
     revoked = await rest.sign_in("sales.main")
-    assert (await gql.post("mutation { logout }", token=revoked)).json() == {
-        "data": {"logout": True}
-    }
+    assert await gql("mutation { logout }", token=revoked) == {"data": {"logout": True}}
     expiring = await rest.sign_in("sales.main")
     clock.now += timedelta(hours=13)
 
