@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.bench import import_workload
+from app.bench import hostile_workload, import_workload
 from app.bench.figures import Figures, WorkloadFailedError
 
 
@@ -37,6 +37,12 @@ WORKLOADS = {
             "import",
             "leads import of a 10,000-row CSV with 100 bad rows into SQLite, then again",
             import_workload.run,
+        ),
+        Workload(
+            "hostile",
+            "hostile requests against one worker: refusal times, /health meanwhile, memory, "
+            "a flood of 200 concurrent rich requests",
+            hostile_workload.run,
         ),
     )
 }

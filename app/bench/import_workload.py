@@ -6,7 +6,6 @@ second must import nothing new.
 
 import asyncio
 import csv
-import os
 import random
 import re
 import resource
@@ -22,6 +21,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.bench.figures import Figures, WorkloadFailedError
+from app.bench.servers import demo_database, environment
 from app.db import Database
 from app.domain.auth import actor_named
 from app.domain.enums import Importance, TimeUnit
@@ -162,10 +162,6 @@ def write_file(
     return bad_lines
 
 
-def _environment(url: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url}
-
-
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -176,7 +172,7 @@ def _import(path: Path, url: str) -> Figures:
     command = [sys.executable, "-m", "app.cli", "import", str(path), "--as", IMPORTER]
     cpu, started = _children_cpu(), time.perf_counter()
     done = subprocess.run(
-        command, capture_output=True, text=True, env=_environment(url), check=False
+        command, capture_output=True, text=True, env=environment(url), check=False
     )
     seconds, cpu_seconds = time.perf_counter() - started, _children_cpu() - cpu
     lines = done.stdout.splitlines()
@@ -204,14 +200,7 @@ def _expect(run: str, found: Figures, **expected: Any) -> None:
 
 def run(scratch: Path) -> Figures:
     """Build the database and the file, import it twice, check both runs and measure them."""
-    url = f"sqlite+aiosqlite:///{scratch / 'bench.db'}"
-    for step in ("migrate", "seed-demo"):
-        subprocess.run(
-            [sys.executable, "-m", "app.cli", step],
-            env=_environment(url),
-            check=True,
-            capture_output=True,
-        )
+    url = demo_database(scratch)
     contacts, leads, entries = asyncio.run(database_figures(url))
     path = scratch / "leads.csv"
     bad_lines = write_file(path, contacts)

@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +16,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from app.bench.servers import server_command
 from tests.databases import Template, backend
 
 WORKERS = 4 if backend() == "postgresql" else 2
@@ -45,20 +45,7 @@ class Server:
     def start(self) -> None:
         environment = {**os.environ, "DATABASE_URL": self.database_url}
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app.main:create_app",
-                "--factory",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(WORKERS),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
+            [*server_command(self.port, WORKERS), "--log-level", "warning"],
             cwd=ROOT,
             env=environment,
             start_new_session=True,

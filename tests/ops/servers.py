@@ -5,12 +5,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
+
+from app.bench.servers import server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 60
@@ -48,18 +49,7 @@ class LiveServer:
         return self.directory / "stderr.log"
 
     def command(self) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-            "--no-access-log",
-        ]
+        return server_command(self.port, self.workers)
 
     def launch(self) -> subprocess.Popen[bytes]:
         """Start the process, without waiting for it to serve."""
