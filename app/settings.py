@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     max_aliases: int = Field(15, ge=0)
     max_directives_per_field: int = Field(4, ge=0)
     max_selections: int = Field(2_000, ge=100)
+    max_merge_checks: int = Field(2_000, ge=100)
     max_variable_depth: int = Field(32, ge=2)
     # Bytes of parsed and validated documents kept per process (signed-in requests only).
     document_cache_bytes: int = Field(16_777_216, ge=0)

@@ -5,7 +5,15 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 import strawberry
-from graphql import DocumentNode, ExecutionResult, FieldNode, OperationDefinitionNode
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    ValidationContext,
+    ValidationRule,
+)
 from strawberry.extensions import SchemaExtension
 
 from app.db import in_transaction
@@ -14,6 +22,7 @@ from app.domain.errors import DomainError
 from app.graphql.catalog import User
 from app.graphql.context import Context, Info
 from app.graphql.errors import UserError, unauthenticated, user_errors
+from app.graphql.limits import QUERY_TOO_COMPLEX
 from app.graphql.observation import selected_operation
 from app.graphql.records import from_row, mutation, resolved
 from app.security.clients import client_address
@@ -98,6 +107,28 @@ def is_public(
         return True
     introspection = all(name.startswith("__") for name in fields)
     return introspection and settings.introspection_is_public
+
+
+class OneSignInPerDocument(ValidationRule):
+    """A document signs in once: each `login` verifies a password with argon2, work enough that
+    fifteen aliased sign-ins in one request would hold a core for most of a second."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.sign_ins = 0
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        mutation = self.context.schema.mutation_type
+        if node.name.value == "login" and self.context.get_parent_type() is mutation:
+            self.sign_ins += 1
+            if self.sign_ins == 2:
+                self.report_error(
+                    GraphQLError(
+                        "A request signs in once: send one `login` per request.",
+                        node,
+                        extensions={"code": QUERY_TOO_COMPLEX},
+                    )
+                )
 
 
 class AuthenticationGate(SchemaExtension):

@@ -19,14 +19,17 @@ from functools import cache
 from typing import NamedTuple
 
 from graphql import (
+    BREAK,
     DocumentNode,
     ExecutionResult,
     GraphQLError,
     GraphQLSyntaxError,
     OperationDefinitionNode,
+    Visitor,
     parse,
     separate_operations,
     validate,
+    visit,
 )
 from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
@@ -117,6 +120,13 @@ class DocumentCache:
         self.bytes = 0
 
 
+# The one answer, in production, to a sign-in sent without a token that does not validate.
+NOT_A_SIGN_IN = (
+    "This is not a sign-in this API answers: send "
+    '`mutation { login(username: "...", password: "...") { token } }`.'
+)
+
+
 @cache
 def document_cache(capacity: int) -> DocumentCache:
     """The process's cache of `capacity` bytes, shared by every request (and every app built
@@ -138,12 +148,45 @@ def public_part(
     document: DocumentNode, operation_name: str | None, settings: Settings
 ) -> DocumentNode | None:
     """What validation may look at of a document sent without a token: its one operation, if
-    it may run without one, with the fragments it spreads; None when the caller must sign in."""
+    it may run without one, with the fragments it spreads; None when the caller must sign in.
+
+    In production the operation may spread no fragment and hold no inline fragment: a
+    fragment names a type condition of the caller's choosing, and whether it validates would
+    tell the caller what the schema holds."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1 or not is_public(document, operation_name, settings):
         return None
     [alone] = separate_operations(document).values()
+    if not settings.introspection_is_public and _holds_fragments(alone):
+        return None
     return alone
+
+
+def _holds_fragments(document: DocumentNode) -> bool:
+    found = _Fragments()
+    visit(document, found)
+    return found.any
+
+
+class _Fragments(Visitor):
+    """Whether a document holds a fragment of any kind."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.any = False
+
+    def enter_fragment_spread(self, *_: object) -> object:
+        return self._found()
+
+    def enter_inline_fragment(self, *_: object) -> object:
+        return self._found()
+
+    def enter_fragment_definition(self, *_: object) -> object:
+        return self._found()
+
+    def _found(self) -> object:
+        self.any = True
+        return BREAK
 
 
 class CheckedDocuments(SchemaExtension):
@@ -254,6 +297,10 @@ class CheckedDocuments(SchemaExtension):
         return self._answered(coerced) if isinstance(coerced, list) else []
 
     def _answered(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        if not self._hides_schema:
+        if not self._hides_schema or not errors:
             return errors
+        if not self._signed_in:
+            # Whatever is wrong with a sign-in sent without a token, one answer: no message
+            # of validation (nor of a scalar's parsing) describes the schema to a stranger.
+            return [GraphQLError(NOT_A_SIGN_IN)]
         return [without_schema_hints(error) for error in errors]

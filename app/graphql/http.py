@@ -67,9 +67,10 @@ class GraphQLApp(GraphQL[Context, None]):
         except HTTPException as error:
             return self._refused(request, transport.from_http_exception(error))
         except Exception as error:  # answered in JSON, logged once by the request's record
-            current_request().failed(error)
             if is_pool_timeout(error):
+                # A busy database, not a bug: a warning line with no traceback.
                 return self._refused(request, transport.unavailable(self.settings))
+            current_request().failed(error)
             return self._refused(request, transport.unexpected())
         if prefers_graphql_response(request) and response.media_type == "application/json":
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"

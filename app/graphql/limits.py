@@ -18,19 +18,26 @@ than three deep. Strawberry counts the aliases, once the document is known to be
 shallow enough for its recursion (a frame per level).
 """
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from graphql import (
+    BREAK,
     DocumentNode,
     FieldNode,
+    FloatValueNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLSyntaxError,
     InlineFragmentNode,
+    IntValueNode,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
+    Visitor,
+    visit,
 )
 from graphql.language.parser import MAX_NESTING_DEPTH
 from strawberry.extensions.max_aliases import count_fields_with_alias
@@ -39,9 +46,13 @@ from app.domain.errors import echoed
 from app.settings import Settings
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+# The longest number literal a document may hold: more digits than any Int, Float or Decimal
+# argument takes. Python refuses to read an int of more than 4,300 digits with a message of
+# its own, which graphql-core would pass on.
+MAX_NUMBER_LENGTH = 100
 
 
-def too_complex(message: str, node: FieldNode | FragmentSpreadNode | None = None) -> GraphQLError:
+def too_complex(message: str, node: Node | None = None) -> GraphQLError:
     """The refusal of a document over one of the limits."""
     return GraphQLError(message, node, extensions={"code": QUERY_TOO_COMPLEX})
 
@@ -82,6 +93,50 @@ class _Shape:
     spreads: list[_Spread] = field(default_factory=list)
     # The first field with more directives than allowed.
     crowded: FieldNode | None = None
+    # The pairs of selections validation compares to see that they merge (see `_merge_checks`).
+    merge_checks: int = 0
+
+
+def _merge_checks(selection_set: SelectionSetNode) -> int:
+    """The pairs of selections that graphql-core's OverlappingFieldsCanBeMergedRule compares in
+    one selection set, inline fragments merged in: fields of the same response key with each
+    other, and each named fragment spread with the fields and with the other spreads. The rule
+    is quadratic in them: 700 `__typename`s side by side, or 240 fragments, take it 80 to 170
+    ms, so that a few kilobytes would hold the event loop."""
+    keys: Counter[str] = Counter()
+    spreads = 0
+    stack = [selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FieldNode):
+                keys[(selection.alias or selection.name).value] += 1
+            elif isinstance(selection, FragmentSpreadNode):
+                spreads += 1
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+    fields = sum(keys.values())
+    same_key = sum(count * (count - 1) // 2 for count in keys.values())
+    return same_key + spreads * fields + spreads * (spreads - 1) // 2
+
+
+class _LongNumbers(Visitor):
+    """Finds the first number literal longer than `MAX_NUMBER_LENGTH` characters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: IntValueNode | FloatValueNode | None = None
+
+    def enter_int_value(self, node: IntValueNode, *_: object) -> object:
+        return self._check(node)
+
+    def enter_float_value(self, node: FloatValueNode, *_: object) -> object:
+        return self._check(node)
+
+    def _check(self, node: IntValueNode | FloatValueNode) -> object:
+        if len(node.value) > MAX_NUMBER_LENGTH:
+            self.found = node
+            return BREAK
+        return None
 
 
 def _own_shape(
@@ -92,6 +147,7 @@ def _own_shape(
     # Each selection set with the depth of its fields (None within introspection), and how
     # deeply it is nested.
     stack: list[tuple[SelectionSetNode, int | None, int]] = [(definition.selection_set, 0, 1)]
+    shape.merge_checks += _merge_checks(definition.selection_set)
     while stack:
         selection_set, depth, nesting = stack.pop()
         shape.nesting = max(shape.nesting, nesting)
@@ -106,6 +162,7 @@ def _own_shape(
                 if depth is not None:
                     shape.depth = max(shape.depth, depth)
                 if selection.selection_set is not None:
+                    shape.merge_checks += _merge_checks(selection.selection_set)
                     introspection = selection.name.value.startswith("__")
                     below = None if depth is None or introspection else depth + 1
                     stack.append((selection.selection_set, below, nesting + 1))
@@ -170,7 +227,8 @@ def shape_refusal(document: DocumentNode, settings: Settings) -> GraphQLError | 
     Counted over all of the document's operations, as validation checks them all: the
     directives on one field (MAX_DIRECTIVES_PER_FIELD), no fragment spreading itself, the
     selections once every fragment is expanded (MAX_SELECTIONS), the depth (MAX_DEPTH) and
-    the aliases (MAX_ALIASES).
+    the aliases (MAX_ALIASES); no number literal longer than any field takes, and no more
+    pairs of selections for validation to compare than MAX_MERGE_CHECKS.
     """
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     fragments = {
@@ -197,6 +255,23 @@ def shape_refusal(document: DocumentNode, settings: Settings) -> GraphQLError | 
             cycle.spread,
         )
 
+    numbers = _LongNumbers()
+    visit(document, numbers)
+    if numbers.found is not None:
+        return too_complex(
+            f"A number of {len(numbers.found.value)} characters is written here; no field "
+            f"takes one of more than {MAX_NUMBER_LENGTH}.",
+            numbers.found,
+        )
+    # Each definition's own pairs: graphql-core compares a fragment's selections once,
+    # however often it is spread.
+    merge_checks = sum(own.merge_checks for own in [*own_operations, *own_fragments.values()])
+    if merge_checks > settings.max_merge_checks:
+        return too_complex(
+            f"The document has validation compare {merge_checks} pairs of selections that "
+            "could overlap (a field selected again under the same name, fragments side by "
+            f"side); at most {settings.max_merge_checks} are allowed (MAX_MERGE_CHECKS)."
+        )
     shapes = [_expanded(own, expanded) for own in own_operations]
     selections = sum(shape.selections for shape in shapes)
     if selections > settings.max_selections:

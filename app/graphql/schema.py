@@ -2,10 +2,10 @@
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import AddValidationRules, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
-from app.graphql.auth import AuthenticationGate, AuthMutation, AuthQuery
+from app.graphql.auth import AuthenticationGate, AuthMutation, AuthQuery, OneSignInPerDocument
 from app.graphql.budget import QueryBudget
 from app.graphql.documents import CheckedDocuments
 from app.graphql.leads.mutations import LeadMutation
@@ -64,6 +64,7 @@ schema = ObservedSchema(
     extensions=[
         OperationObserver,
         lambda: MaskUnexpectedErrors(),
+        lambda: AddValidationRules([OneSignInPerDocument]),
         CheckedDocuments,
         RequestErrorStatus,
         AuthenticationGate,

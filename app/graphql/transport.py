@@ -21,6 +21,7 @@ from strawberry.types.graphql import OperationType
 from app.domain.errors import ErrorCode, echoed
 from app.graphql.media import GRAPHQL_RESPONSE, prefers_graphql_response
 from app.graphql.observation import INTERNAL_ERROR, SERVICE_UNAVAILABLE
+from app.security.bodies import BodyRefusedError, read_capped
 from app.settings import Settings
 
 BAD_REQUEST = "BAD_REQUEST"
@@ -87,28 +88,12 @@ async def read_body(request: Request, limit: int) -> None:
             "Send a GraphQL request as application/json: form posts and other media types "
             "are not accepted.",
         )
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise RefusalError(400, "The Content-Length header is not a number of bytes.")
-        if int(declared) > limit:
-            raise _body_too_large(f"{int(declared):,} bytes", limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _body_too_large(f"more than {limit:,} bytes", limit)
-        chunks.append(chunk)
-    request._body = b"".join(chunks)
-
-
-def _body_too_large(found: str, limit: int) -> RefusalError:
-    return RefusalError(
-        413,
-        f"The request body holds {found}; at most {limit:,} are allowed (MAX_BODY_BYTES).",
-        QUERY_TOO_COMPLEX,
-    )
+    try:
+        await read_capped(request, limit)
+    except BodyRefusedError as refused:
+        if refused.too_large:
+            raise RefusalError(413, str(refused), QUERY_TOO_COMPLEX) from None
+        raise RefusalError(400, str(refused)) from None
 
 
 # Before the document is parsed -----------------------------------------------------------

@@ -19,9 +19,13 @@ _SECRET_IN_TEXT = re.compile(
     # leading run would make one long value cost the square of its length.
     r"""(?<![\w-])(?P<key>[\w-]*(?:password|token|secret)[\w-]*["']?\s*[:=]\s*)"""
     + _NOT_REDACTED
-    + r"""(?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s&,;)}\]"']+)""",
+    # A GraphQL block string, a double- or single-quoted string, or a bare value.
+    + r'(?P<value>"""(?:[^"]|"(?!""))*"""'
+    + r"""|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s&,;)}\]"']+)""",
     re.IGNORECASE,
 )
+# The parameters of a GraphQL GET that carry the client's values whole.
+_CLIENT_VALUES = frozenset({"variables", "extensions"})
 _BEARER = re.compile(
     r"(?P<key>\bbearer\s+)" + _NOT_REDACTED + r"(?P<value>[^\s\"',;]+)", re.IGNORECASE
 )
@@ -34,7 +38,7 @@ def is_secret_key(key: str) -> bool:
 
 def _hide(match: re.Match[str]) -> str:
     value = match["value"]
-    quote = value[0] if value[0] in "\"'" else ""
+    quote = '"""' if value.startswith('"""') else value[0] if value[0] in "\"'" else ""
     return f"{match['key']}{quote}{REDACTED}{quote}"
 
 
@@ -44,11 +48,15 @@ def redact_text(text: str) -> str:
 
 
 def redact_query(query: str) -> str:
-    """A URL's query string with secret parameters (`?token=`) and secrets inside values
-    (a GraphQL document's `password: "..."`) redacted."""
+    """A URL's query string with secret parameters (`?token=`), a GraphQL GET's variables and
+    extensions (values of any name: `{"p": "S3cret"}` for `password: $p`), and secrets inside
+    values (a GraphQL document's `password: "..."`) redacted."""
     pairs = parse_qsl(query, keep_blank_values=True)
     return urlencode(
-        [(key, REDACTED if is_secret_key(key) else redact_text(value)) for key, value in pairs],
+        [
+            (key, REDACTED if is_secret_key(key) or key in _CLIENT_VALUES else redact_text(value))
+            for key, value in pairs
+        ],
         safe="[]",
     )
 

@@ -35,6 +35,7 @@ from app.rest import parameters
 from app.rest.errors import UNAUTHENTICATED, Refusal, RequestError, answer, refused
 from app.rest.serialise import LEAD_KEYS, LeadWriter, moment
 from app.rest.values import Reader
+from app.security.bodies import BodyRefusedError, read_capped
 from app.security.clients import client_address
 from app.security.sign_in_throttle import SignInAttempt, SignInThrottle, SignInThrottledError
 from app.settings import Settings
@@ -74,7 +75,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
     return decoded
 
 
-async def _parameters(request: Request) -> Reader:
+async def _parameters(request: Request, body_limit: int) -> Reader:
     """The parameters of a call: the query string of a GET, the JSON body of a POST."""
     refusals: list[Refusal] = []
     if request.method == "GET":
@@ -95,7 +96,12 @@ async def _parameters(request: Request) -> Reader:
             ErrorCode.INVALID,
             "A POST takes its parameters, token included, in its JSON body, not in the URL.",
         )
-    return Reader(_json_object(await request.body()), refusals, query=False)
+    try:
+        body = await read_capped(request, body_limit)
+    except BodyRefusedError as refused:
+        status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE if refused.too_large else None
+        raise RequestError([Refusal(None, None, ErrorCode.INVALID, str(refused))], status) from None
+    return Reader(_json_object(body), refusals, query=False)
 
 
 @dataclass
@@ -303,7 +309,7 @@ class RestApi:
         name = request.path_params["method"]
         try:
             method = self._method(name, request.method)
-            params = await _parameters(request)
+            params = await _parameters(request, self.settings.max_body_bytes)
             now = self.clock()
             actor = await self._actor(params, now)
             call = Call(params, now, actor, self.database, _fields(params))
@@ -341,7 +347,7 @@ class RestApi:
                     [Refusal(None, None, ErrorCode.INVALID, "Call it with POST.")],
                     HTTPStatus.METHOD_NOT_ALLOWED,
                 )
-            params = await _parameters(request)
+            params = await _parameters(request, self.settings.max_body_bytes)
             username = params.required("username", params.text("username"), "the username")
             password = params.required("password", params.text("password"), "the password")
             params.check()

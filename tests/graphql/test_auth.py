@@ -129,3 +129,22 @@ async def test_production_closes_introspection_to_anonymous_callers(
     assert anonymous["data"] is None
     assert [error["extensions"]["code"] for error in anonymous["errors"]] == ["UNAUTHENTICATED"]
     assert signed_in == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+async def test_a_request_signs_in_once(gql: GraphQLClient) -> None:
+    # When fifteen aliased sign-ins are sent in one request, without a token
+    logins = " ".join(
+        f'a{n}: login(username: "MPAdministrator", password: "demo") {{ token }}' for n in range(15)
+    )
+    body = await gql(f"mutation {{ {logins} }}", anonymous=True)
+
+    # Then the request is refused before any password is checked, at the second sign-in
+    assert body == {
+        "errors": [
+            {
+                "message": "A request signs in once: send one `login` per request.",
+                "locations": [{"line": 1, "column": 79}],
+                "extensions": {"code": "QUERY_TOO_COMPLEX"},
+            }
+        ]
+    }

@@ -2,13 +2,18 @@
 runs, with QUERY_TOO_COMPLEX and a message naming the limit, the value found and the setting;
 one at the limit goes on. The limits hold for everyone, signed in or not."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx2
 from graphql import parse
 
 from app.graphql.limits import shape_refusal
+from app.main import create_app
 from app.settings import Settings
 from tests.conftest import GraphQLClient, StatementCounter
+from tests.databases import Template
 from tests.graphql.test_statement_counts import RICH_SELECTION
 
 # GraphiQL 3.8.3's schema query, as its explorer sends it (getIntrospectionQuery() of the
@@ -63,6 +68,16 @@ def bomb(fragments: int) -> str:
         f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, fragments + 1)
     ]
     return f"{{ ...F{fragments} }} fragment F0 on Query {{ __typename }} {' '.join(chain)}"
+
+
+@asynccontextmanager
+async def client_of(settings: Settings, template: Template) -> AsyncIterator[GraphQLClient]:
+    """A client, signed in as the demo administrator, of an app with other `settings`."""
+    app = create_app(settings)
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield GraphQLClient(http, template.token)
+    await app.state.database.dispose()
 
 
 def complex_error(message: str, **where: Any) -> dict[str, Any]:
@@ -367,14 +382,19 @@ async def test_a_fragment_bomb_is_refused(gql: GraphQLClient, statements: Statem
     ]
 
 
-async def test_2000_selections_are_allowed_and_2001_are_not(gql: GraphQLClient) -> None:
-    # Given a fragment of 99 fields spread 20 times: 2,000 selections with the spreads
+async def test_2000_selections_are_allowed_and_2001_are_not(
+    settings: Settings, template: Template
+) -> None:
+    # Given a fragment of 99 fields spread 20 times: 2,000 selections with the spreads (and,
+    # the fields being the same, more pairs to compare than MAX_MERGE_CHECKS allows by default)
     fragment = "fragment Many on Query {" + " __typename" * 99 + " }"
     spreads = " ...Many" * 20
+    roomy = settings.model_copy(update={"max_merge_checks": 1_000_000})
 
     # When it is sent alone, and with one field more
-    at_limit = await gql(f"{{{spreads} }} {fragment}")
-    over = await gql(f"{{{spreads} __typename }} {fragment}")
+    async with client_of(roomy, template) as gql:
+        at_limit = await gql(f"{{{spreads} }} {fragment}")
+        over = await gql(f"{{{spreads} __typename }} {fragment}")
 
     # Then the first answers, and the second is refused
     assert "errors" not in at_limit
@@ -383,6 +403,58 @@ async def test_2000_selections_are_allowed_and_2001_are_not(gql: GraphQLClient) 
         complex_error(
             "The document holds 2001 selections once its fragments are expanded; at most "
             "2000 are allowed (MAX_SELECTIONS)."
+        )
+    ]
+
+
+async def test_a_field_selected_700_times_side_by_side_is_refused(
+    gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    # When `__typename` is selected 700 times in one selection set (validation would compare
+    # each with each: 244,650 pairs, a tenth of a second of the event loop)
+    errors = await refused(gql, statements, "{" + " __typename" * 700 + " }", anonymous=True)
+
+    # Then it is refused before validation, for the pairs it would compare
+    assert errors == [
+        complex_error(
+            "The document has validation compare 244650 pairs of selections that could "
+            "overlap (a field selected again under the same name, fragments side by side); at "
+            "most 2000 are allowed (MAX_MERGE_CHECKS)."
+        )
+    ]
+
+
+async def test_fragments_side_by_side_count_as_pairs_to_compare(gql: GraphQLClient) -> None:
+    # Given 63 fragments spread side by side (1,953 pairs) and 64 of them (2,016 pairs)
+    def spread(count: int) -> str:
+        fragments = " ".join(f"fragment F{i} on Query {{ __typename }}" for i in range(count))
+        return "{" + "".join(f" ...F{i}" for i in range(count)) + f" }} {fragments}"
+
+    # When each is sent
+    at_limit = await gql(spread(63))
+    over = await gql(spread(64))
+
+    # Then the first answers and the second is refused
+    assert at_limit == {"data": {"__typename": "Query"}}
+    assert [error["message"] for error in over["errors"]] == [
+        "The document has validation compare 2016 pairs of selections that could overlap (a "
+        "field selected again under the same name, fragments side by side); at most 2000 are "
+        "allowed (MAX_MERGE_CHECKS)."
+    ]
+
+
+async def test_a_number_longer_than_any_field_takes_is_refused(
+    gql: GraphQLClient, statements: StatementCounter
+) -> None:
+    # When a lead is asked for by a number literal of 5,000 digits (Python itself refuses to
+    # read an int of more than 4,300, with a message of its own)
+    errors = await refused(gql, statements, "{ lead(ref: {number: %s}) { number } }" % ("9" * 5000))
+
+    # Then the literal is refused for its length, where it stands
+    assert errors == [
+        complex_error(
+            "A number of 5000 characters is written here; no field takes one of more than 100.",
+            locations=[{"line": 1, "column": 22}],
         )
     ]
 

@@ -672,3 +672,30 @@ def test_is_unexpected() -> None:
     assert not is_unexpected(GraphQLError("bad", nodes=[variable], original_error=ValueError()))
     assert not is_unexpected(GraphQLError("refused", original_error=GraphQLError("refused")))
     assert not is_unexpected(GraphQLError("refused", path=["a"]))
+
+
+@pytest.mark.parametrize(
+    "where", ["app.graphql.http.authenticate", "app.domain.leads.queries.find_leads"]
+)
+async def test_a_pool_timeout_is_a_warning_without_a_traceback(
+    gql: GraphQLClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    where: str,
+) -> None:
+    # Given the pool that cannot hand out a connection in time, reading the token or a page
+    async def pool_timeout(*args: Any, **kwargs: Any) -> Any:
+        raise PoolTimeout(POOL_MESSAGE)
+
+    monkeypatch.setattr(where, pool_timeout)
+
+    # When a request comes
+    response = await gql.post("{ leads { totalCount } }")
+
+    # Then it is 503, and its log line is a warning naming SERVICE_UNAVAILABLE, no traceback
+    unavailable_response(response)
+    [line] = [record for record in caplog.records if record.name == "leads.request"]
+    assert line.levelname == "WARNING"
+    assert line.msg["outcome"] == "server_error"
+    assert line.msg["codes"] == ["SERVICE_UNAVAILABLE"]
+    assert "exception" not in line.msg

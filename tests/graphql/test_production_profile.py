@@ -9,6 +9,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from app.graphql.documents import NOT_A_SIGN_IN
 from app.main import create_app
 from app.settings import Profile, Settings
 from tests.conftest import GraphQLClient
@@ -201,16 +202,36 @@ async def test_variables_refused_in_production_change_nothing(production: GraphQ
     assert lead == {"lead": {"lifeCycleState": "PENDING"}}
 
 
-async def test_sign_in_is_validated_without_a_token_and_without_hints(
+async def test_a_broken_sign_in_without_a_token_is_told_only_what_a_sign_in_is(
     production: GraphQLClient,
 ) -> None:
-    # When a sign-in asks for a field its payload does not have, without a token
-    body = await production(
-        'mutation { login(username: "sales.main", password: "demo") { tokn } }', anonymous=True
-    )
+    # When sign-ins are sent without a token asking for a field the payload does not have,
+    # with an argument of the wrong type, and with a DateTime no calendar holds
+    broken = [
+        'mutation { login(username: "sales.main", password: "demo") { tokn } }',
+        'mutation { login(username: 5, password: "demo") { token } }',
+        'mutation { login(username: "sales.main", password: "demo", at: "2026-02-30") { token } }',
+    ]
+    bodies = [await production(document, anonymous=True) for document in broken]
 
-    # Then validation answers, as for anyone, but suggests nothing
-    assert messages(body) == ["Cannot query field 'tokn' on type 'LoginPayload'."]
+    # Then each gets the same one answer, which describes no type of the schema
+    assert [messages(body) for body in bodies] == [[NOT_A_SIGN_IN]] * 3
+
+
+async def test_fragments_in_a_sign_in_without_a_token_are_not_validated(
+    production: GraphQLClient,
+) -> None:
+    # When a sign-in without a token spreads a fragment on a type of the caller's choosing,
+    # or holds an inline fragment (either would tell, by validating, what the schema holds)
+    spread = (
+        'mutation { login(username: "a", password: "b") { ...F } } '
+        "fragment F on Lead { contactInformation { demographics { ssn } } }"
+    )
+    inline = 'mutation { login(username: "a", password: "b") { ... on LoginPayload { token } } }'
+    bodies = [await production(document, anonymous=True) for document in (spread, inline)]
+
+    # Then the caller is only told to sign in
+    assert [body["errors"] for body in bodies] == [[UNAUTHENTICATED]] * 2
 
 
 async def test_sign_in_cannot_bring_other_operations_to_validation(

@@ -54,3 +54,25 @@ def test_a_query_string_loses_its_secret_parameters_and_the_secrets_in_its_value
         "query=mutation%7Blogin%28username%3A%22a%22%2Cpassword%3A%22[REDACTED]%22%29"
         "%7Btoken%7D%7D&TOKEN=[REDACTED]&lead_identifier=number%3D19"
     )
+
+
+def test_a_password_in_a_graphql_block_string_is_redacted_whole() -> None:
+    text = 'mutation { login(username: "a", password: """S3cret "quoted" """) { token } }'
+
+    assert (
+        redact_text(text)
+        == 'mutation { login(username: "a", password: """[REDACTED]""") { token } }'
+    )
+
+
+def test_the_variables_of_a_graphql_get_are_redacted_whole() -> None:
+    # Given a GET whose variable, of any name, holds the password the document refers to
+    query = (
+        "query=mutation(%24p%3AString!)%7Blogin(username%3A%22a%22%2Cpassword%3A%24p)%7D"
+        "&variables=%7B%22p%22%3A%22S3cret%22%7D&extensions=%7B%22k%22%3A%22v%22%7D"
+    )
+
+    # Then neither the variables nor the extensions reach the log
+    redacted = redact_query(query)
+    assert "S3cret" not in redacted
+    assert redacted.endswith("&variables=[REDACTED]&extensions=[REDACTED]")

@@ -1,9 +1,12 @@
 """What the facade refuses: each answer is the error envelope, a 4xx, a code, a message naming
 the parameter as the seeds spell it and its value, and `data: null`; nothing is written."""
 
+from collections.abc import AsyncIterator
+
 import httpx2
 import pytest
 
+from tests.conftest import StatementCounter
 from tests.rest.conftest import NEW_LEAD, PREFIX, RestClient, answered, refusal
 
 
@@ -304,3 +307,28 @@ async def test_unknown_methods_and_wrong_verbs(
 
     # Then the envelope says so
     assert refusal(response, status, code) == message
+
+
+async def test_a_body_over_the_limit_is_refused_unread(
+    http: httpx2.AsyncClient, statements: StatementCounter
+) -> None:
+    # When 2 MB are posted to sign in, with no token, and a chunked body just as large
+    statements.counting = True
+    declared = await http.post(f"{PREFIX}/authentication/token", content=b" " * 2_000_000)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(40):
+            yield b" " * 50_000
+
+    chunked = await http.post(f"{PREFIX}/authentication/token", content=chunks())
+    statements.counting = False
+
+    # Then each is refused for its size before anything is looked up
+    assert refusal(declared, 413, "INVALID") == (
+        "The request body holds 2,000,000 bytes; at most 1,048,576 are allowed (MAX_BODY_BYTES)."
+    )
+    assert refusal(chunked, 413, "INVALID") == (
+        "The request body holds more than 1,048,576 bytes; at most 1,048,576 are allowed "
+        "(MAX_BODY_BYTES)."
+    )
+    assert statements.statements == []
