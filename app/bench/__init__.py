@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.bench import hostile_workload, import_workload
+from app.bench import hostile_workload, import_workload, requests_workload
 from app.bench.figures import Figures, WorkloadFailedError
 
 
@@ -43,6 +43,12 @@ WORKLOADS = {
             "hostile requests against one worker: refusal times, /health meanwhile, memory, "
             "a flood of 200 concurrent rich requests",
             hostile_workload.run,
+        ),
+        Workload(
+            "requests",
+            "pages of leads, one lead, me and __typename against a hand-written baseline in the "
+            "same worker: p50, p99, their ratio, SQL statements, peak memory",
+            requests_workload.run,
         ),
     )
 }

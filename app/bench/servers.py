@@ -16,6 +16,7 @@ import httpx2
 from app.bench.figures import WorkloadFailedError
 
 START_TIMEOUT_SECONDS = 60
+PRODUCT_FACTORY = "app.main:create_app"
 
 
 def environment(url: str, **settings: str) -> dict[str, str]:
@@ -43,13 +44,13 @@ def _free_port() -> int:
         return port
 
 
-def server_command(port: int, workers: int = 1) -> list[str]:
-    """The command that serves the app on `port` with `workers` processes."""
+def server_command(port: int, workers: int = 1, factory: str = PRODUCT_FACTORY) -> list[str]:
+    """The command that serves the app `factory` makes on `port` with `workers` processes."""
     return [
         sys.executable,
         "-m",
         "uvicorn",
-        "app.main:create_app",
+        factory,
         "--factory",
         "--port",
         str(port),
@@ -61,26 +62,36 @@ def server_command(port: int, workers: int = 1) -> list[str]:
 
 @dataclass(frozen=True)
 class Server:
-    """A running `uvicorn app.main:create_app` of one worker."""
+    """A running uvicorn of one worker."""
 
     url: str
     pid: int
 
+    def _status_bytes(self, field: str) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+        raise WorkloadFailedError(f"no {field} for process {self.pid}")
+
     def rss_bytes(self) -> int:
         """The worker's resident memory now."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        raise WorkloadFailedError(f"no VmRSS for process {self.pid}")
+        return self._status_bytes("VmRSS")
+
+    def peak_rss_bytes(self) -> int:
+        """The most resident memory the worker has held so far."""
+        return self._status_bytes("VmHWM")
 
 
 @contextmanager
-def serving(database_url: str, log: Path, **settings: str) -> Iterator[Server]:
-    """A server over `database_url` with `settings`, until the block ends; its output to `log`."""
+def serving(
+    database_url: str, log: Path, factory: str = PRODUCT_FACTORY, **settings: str
+) -> Iterator[Server]:
+    """A server of the app `factory` makes over `database_url` with `settings`, until the
+    block ends; its output to `log`."""
     port = _free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
-            server_command(port),
+            server_command(port, factory=factory),
             env=environment(database_url, **settings),
             stdout=output,
             stderr=output,
