@@ -7,8 +7,9 @@ short session of its own, so concurrently running resolvers never share one.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, fields
+from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import select
@@ -150,6 +151,25 @@ class Loaders:
     lead_products: SetItemsByLeadIdLoader[LeadProduct]
     history: HistoryByLeadLoader
     contact_leads: LeadsByContactLoader
+
+    @cached_property
+    def _by_model(self) -> dict[type[Entity], Any]:
+        found = (getattr(self, field.name) for field in fields(self))
+        return {
+            loader.model: loader
+            for loader in found
+            if isinstance(loader, RecordByIdLoader | SetItemsByLeadIdLoader)
+        }
+
+    def records(self, model: type[Record]) -> RecordByIdLoader[Record]:
+        """The loader of `model`'s records by id."""
+        loader: RecordByIdLoader[Record] = self._by_model[model]
+        return loader
+
+    def items(self, model: type[Entity]) -> SetItemsByLeadIdLoader[Any]:
+        """The loader of `model`'s items by lead id."""
+        loader: SetItemsByLeadIdLoader[Any] = self._by_model[model]
+        return loader
 
     @classmethod
     def create(cls, reader: SessionFactory, actor: Actor | None) -> "Loaders":

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     prometheus_multiproc_dir: DirectoryPath | None = None
     # How long a request waits for a pooled database connection before it is answered 503.
     database_pool_timeout_seconds: float = Field(5.0, gt=0, le=300)
+    # Whether responses are built by plans fetched up front (app/graphql/planned/); off, every
+    # field goes through graphql-core's standard executor and the per-request loaders.
+    planned_execution: bool = True
 
     # Limits checked before any work: the request body, then the document before it is parsed,
     # then its shape before it is validated.

@@ -2,6 +2,7 @@
 client, and a counter of SQL statements."""
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from graphql import GraphQLSyntaxError, OperationType, parse
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -112,12 +114,63 @@ def statements(database: Database) -> Iterator[StatementCounter]:
         event.remove(engine, "before_cursor_execute", counter.record)
 
 
+# With COMPARE_EXECUTORS=1, every query a test sends through `gql` is also answered by the
+# same app with the standard executor only (planned_execution off), over the same database and
+# clock, and the two answers must be equal (their cost extensions aside: budgets are per app).
+COMPARE_EXECUTORS = os.environ.get("COMPARE_EXECUTORS") == "1"
+
+
+def reads_only(query: str) -> bool:
+    """Whether a document holds no mutation, so that sending it twice changes nothing."""
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError:
+        return True
+    return all(
+        getattr(definition, "operation", OperationType.QUERY) is OperationType.QUERY
+        for definition in document.definitions
+    )
+
+
+def comparable(response: httpx2.Response) -> bool:
+    """Whether an answer says something of the executor: not a spent budget (budgets are
+    per app), nor a failure a test provoked on purpose (the other app would log it again)."""
+    return (
+        response.status_code < 500
+        and response.status_code != 429
+        and not any(
+            code in response.text for code in ("INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE")
+        )
+    )
+
+
+def compared(response: httpx2.Response) -> tuple[int, Any]:
+    """What two executors must agree on: the status and the body without its cost."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.status_code, response.text
+    if isinstance(body, dict):
+        extensions = dict(body.get("extensions") or {})
+        extensions.pop("cost", None)
+        body = {key: value for key, value in body.items() if key != "extensions"}
+        if extensions:
+            body["extensions"] = extensions
+    return response.status_code, body
+
+
 class GraphQLClient:
     """Posts GraphQL to the app in process, signed in as the demo administrator by default."""
 
-    def __init__(self, http: httpx2.AsyncClient, token: str | None) -> None:
+    def __init__(
+        self,
+        http: httpx2.AsyncClient,
+        token: str | None,
+        standard: httpx2.AsyncClient | None = None,
+    ) -> None:
         self.http = http
         self.token = token
+        self.standard = standard
 
     async def post(
         self,
@@ -132,9 +185,13 @@ class GraphQLClient:
         bearer = token or (None if anonymous else self.token)
         if bearer is not None:
             sent["authorization"] = f"Bearer {bearer}"
-        return await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
-        )
+        body = {"query": query, "variables": variables or {}}
+        response = await self.http.post("/graphql", json=body, headers=sent)
+        if self.standard is not None and comparable(response) and reads_only(query):
+            again = await self.standard.post("/graphql", json=body, headers=sent)
+            if comparable(again):
+                assert compared(response) == compared(again), query
+        return response
 
     async def __call__(
         self, query: str, variables: dict[str, Any] | None = None, **options: Any
@@ -185,8 +242,26 @@ async def http(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
 
 
 @pytest.fixture
-def gql(http: httpx2.AsyncClient, template: Template) -> GraphQLClient:
-    return GraphQLClient(http, template.token)
+async def standard_http(
+    settings: Settings, clock: Clock
+) -> AsyncIterator[httpx2.AsyncClient | None]:
+    """When comparing executors: a client of the app with the standard executor only."""
+    if not COMPARE_EXECUTORS:
+        yield None
+        return
+    standard = settings.model_copy(update={"planned_execution": False})
+    application = create_app(standard, clock=clock)
+    transport = httpx2.ASGITransport(app=application)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+    await application.state.database.dispose()
+
+
+@pytest.fixture
+def gql(
+    http: httpx2.AsyncClient, template: Template, standard_http: httpx2.AsyncClient | None
+) -> GraphQLClient:
+    return GraphQLClient(http, template.token, standard_http)
 
 
 @pytest.fixture(scope="session")

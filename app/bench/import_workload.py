@@ -78,8 +78,9 @@ async def database_figures(url: str) -> tuple[list[ContactRecord], int, int]:
                 LeadFilter(),
                 PageRequest(first=0),
                 datetime.now(UTC),
+                with_total=True,
             )
-            leads = await page.total_count(session)
+            leads = page.total or 0
             entries = await session.scalar(select(func.count()).select_from(LeadChange))
         return [(str(number), account) for number, account in contacts], leads, entries or 0
     finally:

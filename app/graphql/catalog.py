@@ -7,7 +7,7 @@ import strawberry
 from app.domain import models
 from app.domain.enums import LifeCycleState, ProductClassification, Role
 from app.graphql.context import Info
-from app.graphql.records import described, load_one, resolved
+from app.graphql.records import described, load_one, resolved, to_one
 
 ID = "The record's opaque identifier."
 NAME = "The record's name."
@@ -31,10 +31,7 @@ class Group(_NamedRecord):
 @strawberry.type(description="A unit of the organisation; users act for one.")
 class Unit(_NamedRecord):
     row: strawberry.Private[models.Unit]
-
-    @resolved(description="The group the unit belongs to.")
-    async def group(self, info: Info) -> Group | None:
-        return await load_one(Group, info.context.loaders.group, self.row.group_id)
+    group: Group | None = to_one(Group, models.Group, "group_id", "The group the unit belongs to.")
 
 
 @strawberry.type(description="Someone who signs in and works leads.")
@@ -45,10 +42,7 @@ class User:
     email: str | None = described("The user's email address.")
     role: Role = described("What the user may see and do.")
     row: strawberry.Private[models.User]
-
-    @resolved(description="The unit the user acts for.")
-    async def unit(self, info: Info) -> Unit | None:
-        return await load_one(Unit, info.context.loaders.unit, self.row.unit_id)
+    unit: Unit | None = to_one(Unit, models.Unit, "unit_id", "The unit the user acts for.")
 
     @resolved(
         description="The groups the user belongs to through their unit; a sales user sees the "
@@ -77,14 +71,13 @@ class LeadCategory:
 
 def _default_status(action: str, description: str) -> Any:
     """A field of a lead type: the status an action uses when none is named."""
-
-    async def resolve(root: "LeadType", info: Info) -> LeadStatus:
-        status_id: str = getattr(root.row, f"{action}_status_id")
-        status = await load_one(LeadStatus, info.context.loaders.status, status_id)
-        assert status is not None
-        return status
-
-    return strawberry.field(resolver=resolve, description=f"{description} by default.")
+    return to_one(
+        LeadStatus,
+        models.LeadStatus,
+        f"{action}_status_id",
+        f"{description} by default.",
+        required=True,
+    )
 
 
 @strawberry.type(description="A kind of lead, with the defaults its actions use.")
@@ -98,12 +91,12 @@ class LeadType(_NamedRecord):
         "then required)."
     )
     row: strawberry.Private[models.LeadType]
-
-    @resolved(description="The category a new lead of this type gets by default.")
-    async def default_category(self, info: Info) -> LeadCategory | None:
-        return await load_one(
-            LeadCategory, info.context.loaders.category, self.row.default_category_id
-        )
+    default_category: LeadCategory | None = to_one(
+        LeadCategory,
+        models.LeadCategory,
+        "default_category_id",
+        "The category a new lead of this type gets by default.",
+    )
 
     create_status: LeadStatus = _default_status("create", "The status a new lead gets")
     start_status: LeadStatus = _default_status("start", "The status `startLeadProgress` uses")
@@ -161,24 +154,15 @@ class Product:
     alternative_code: str | None = described(ALTERNATIVE_CODE)
     description: str | None = described(DESCRIPTION)
     row: strawberry.Private[models.Product]
-
-    @resolved(description="The product's type.")
-    async def product_type(self, info: Info) -> ProductType | None:
-        return await load_one(
-            ProductType, info.context.loaders.product_type, self.row.product_type_id
-        )
-
-    @resolved(description="The product's family.")
-    async def product_family(self, info: Info) -> ProductFamily | None:
-        return await load_one(
-            ProductFamily, info.context.loaders.product_family, self.row.product_family_id
-        )
-
-    @resolved(description="The product's brand.")
-    async def product_brand(self, info: Info) -> ProductBrand | None:
-        return await load_one(
-            ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id
-        )
+    product_type: ProductType | None = to_one(
+        ProductType, models.ProductType, "product_type_id", "The product's type."
+    )
+    product_family: ProductFamily | None = to_one(
+        ProductFamily, models.ProductFamily, "product_family_id", "The product's family."
+    )
+    product_brand: ProductBrand | None = to_one(
+        ProductBrand, models.ProductBrand, "product_brand_id", "The product's brand."
+    )
 
 
 @strawberry.type(description="A subscription package a lead may be about.")

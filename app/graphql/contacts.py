@@ -11,7 +11,7 @@ from app.domain.leads.queries import MAX_PAGE_SIZE
 from app.graphql.catalog import ID
 from app.graphql.context import Info
 from app.graphql.errors import query_error
-from app.graphql.records import described, load_one, resolved
+from app.graphql.records import described, resolved, to_one
 
 if TYPE_CHECKING:
     from app.graphql.leads.types import Lead
@@ -105,10 +105,9 @@ class AccountsReceivable:
     name: str = described("The account's name.")
     life_cycle_state: AccountsReceivableState = described("Whether the account is active.")
     row: strawberry.Private[models.AccountsReceivable]
-
-    @resolved(description="The contact who owns the account.")
-    async def account_owner(self, info: Info) -> ContactInformation | None:
-        return await load_one(ContactInformation, info.context.loaders.contact, self.row.owner_id)
+    account_owner: ContactInformation | None = to_one(
+        ContactInformation, models.Contact, "owner_id", "The contact who owns the account."
+    )
 
 
 @strawberry.type(description="Something sent to or exchanged with a contact.")
@@ -118,10 +117,9 @@ class _Correspondence:
     life_cycle_state: str = described("Its state (e.g. DRAFT, DELIVERED).")
     subject: str | None = described("What it is about.")
     row: strawberry.Private[models.Communication | models.Notification]
-
-    @resolved(description="The contact it concerns.")
-    async def contact_information(self, info: Info) -> ContactInformation | None:
-        return await load_one(ContactInformation, info.context.loaders.contact, self.row.contact_id)
+    contact_information: ContactInformation | None = to_one(
+        ContactInformation, models.Contact, "contact_id", "The contact it concerns."
+    )
 
 
 @strawberry.type(description="A communication with a contact.")

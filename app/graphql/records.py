@@ -1,11 +1,13 @@
 """Building GraphQL objects from table rows: plain attributes, copied once."""
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Optional, Protocol, TypeVar
 
 import strawberry
 
 from app.domain.models import Entity
+from app.graphql.context import Info
 from app.graphql.observation import PayloadErrorCodes
 
 T = TypeVar("T")
@@ -67,3 +69,84 @@ async def load_one(cls: type[T], loader: _Loader[R], key: str | None) -> T | Non
     if key is None:
         return None
     return maybe_from_row(cls, await loader.load(key))
+
+
+# The key of a field's metadata saying which records it reads; the planned executor
+# (app/graphql/planned/) fetches them for a whole response up front.
+LINK = "leads.link"
+
+
+@dataclass(frozen=True)
+class ToOne:
+    """A field naming the record of `model` that the foreign key `foreign_key` of its object's
+    row holds."""
+
+    model: type[Entity]
+    foreign_key: str
+
+
+@dataclass(frozen=True)
+class Items:
+    """A field listing the rows of `model` whose `foreign_key` names its object's row, in the
+    order they were added; only those whose `only[0]` is `only[1]` when `only` is given."""
+
+    model: type[Entity]
+    foreign_key: str
+    only: tuple[str, Any] | None = None
+
+    def keeps(self, row: Any) -> bool:
+        """Whether the field lists this item."""
+        return self.only is None or getattr(row, self.only[0]) == self.only[1]
+
+
+def to_one(
+    target: type[T],
+    model: type[Entity],
+    foreign_key: str,
+    description: str,
+    *,
+    required: bool = False,
+) -> Any:
+    """A field with the `target` object for the record of `model` its row's `foreign_key`
+    names; `required` when the database guarantees there is one."""
+    link = ToOne(model, foreign_key)
+
+    async def resolve(root: Any, info: Info) -> T | None:
+        found = await load_one(
+            target, info.context.loaders.records(model), getattr(root.row, foreign_key)
+        )
+        # A required reference is a foreign key that may not be null.
+        assert found is not None or not required
+        return found
+
+    graphql_type: Any = target if required else Optional[target]  # noqa: UP045
+    return strawberry.field(
+        resolver=resolve,
+        description=description,
+        graphql_type=graphql_type,
+        metadata={LINK: link},
+    )
+
+
+def items(
+    target: type[T],
+    model: type[Entity],
+    description: str,
+    *,
+    only: tuple[str, Any] | None = None,
+) -> Any:
+    """A field listing the `target` objects for the items of `model` that belong to its
+    row (by their `lead_id`), keeping those `only` selects."""
+    link = Items(model, "lead_id", only)
+
+    async def resolve(root: Any, info: Info) -> list[T]:
+        rows = await info.context.loaders.items(model).load(root.row.id)
+        return [from_row(target, row) for row in rows if link.keeps(row)]
+
+    list_of: Any = list
+    return strawberry.field(
+        resolver=resolve,
+        description=description,
+        graphql_type=list_of[target],
+        metadata={LINK: link},
+    )

@@ -21,6 +21,7 @@ from app.graphql.observation import (
     is_pool_timeout,
     is_unexpected,
 )
+from app.graphql.planned.executor import PlannedExecutor
 from app.graphql.transport import UNAVAILABLE_MESSAGE, UNEXPECTED_MESSAGE
 
 
@@ -57,6 +58,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 schema = ObservedSchema(
+    execution_context_class=PlannedExecutor,
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(auto_camel_case=True),

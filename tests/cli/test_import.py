@@ -54,9 +54,16 @@ def _at(text: str) -> datetime:
 async def _totals(session: AsyncSession) -> tuple[int, int]:
     """How many leads the administrator sees, and how many history entries there are."""
     page = await find_leads(
-        session, await actor(session), LeadView(), LeadFilter(), PageRequest(first=0), DEMO_NOW
+        session,
+        await actor(session),
+        LeadView(),
+        LeadFilter(),
+        PageRequest(first=0),
+        DEMO_NOW,
+        with_total=True,
     )
-    return await page.total_count(session), await count(session, LeadChange)
+    assert page.total is not None
+    return page.total, await count(session, LeadChange)
 
 
 async def _name(session: AsyncSession, model: type, record_id: str | None, key: str) -> object:

@@ -86,9 +86,15 @@ async def walk(
     after = None
     while True:
         page = await find_leads(
-            session, who, view, lead_filter or LeadFilter(), PageRequest(100, after), NOW
+            session,
+            who,
+            view,
+            lead_filter or LeadFilter(),
+            PageRequest(100, after),
+            NOW,
+            with_total=total is None,
         )
-        total = await page.total_count(session) if total is None else total
+        total = page.total if total is None else total
         numbers.extend(lead.number for lead in page.leads)
         if not page.has_next_page:
             return numbers, total

@@ -9,11 +9,11 @@ import base64
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -77,11 +77,8 @@ class LeadPage:
     leads: list[Lead]
     has_next_page: bool
     has_previous_page: bool
-    count_statement: Select[Any] = field(repr=False)
-
-    async def total_count(self, session: AsyncSession) -> int:
-        """How many leads match, over all pages."""
-        return int(await session.scalar(self.count_statement) or 0)
+    # How many leads match over all pages, when it was asked for.
+    total: int | None = None
 
 
 def encode_cursor(number: int) -> str:
@@ -179,25 +176,34 @@ async def find_leads(
     lead_filter: LeadFilter,
     page: PageRequest,
     now: datetime,
+    *,
+    with_total: bool = False,
 ) -> LeadPage:
-    """One page of the leads `actor` may see in `view` that match `lead_filter`, by number."""
+    """One page of the leads `actor` may see in `view` that match `lead_filter`, by number;
+    `with_total` counts them all too, in the same statement."""
     _check_page(page)
     conditions = [
         visible_to(actor),
         *_view_conditions(view, now),
         *await _filter_conditions(session, lead_filter),
     ]
-    statement = select(Lead).where(*conditions).order_by(col(Lead.number))
+    counting = select(func.count()).select_from(Lead).where(*conditions)
+    columns: list[Any] = [Lead, counting.scalar_subquery()] if with_total else [Lead]
+    statement = select(*columns).where(*conditions).order_by(col(Lead.number))
     if page.after is not None:
         statement = statement.where(col(Lead.number) > decode_cursor(page.after))
     if page.offset:
         statement = statement.offset(page.offset)
-    rows = list((await session.scalars(statement.limit(page.first + 1))).all())
+    rows = list((await session.execute(statement.limit(page.first + 1))).all())
+    total = None
+    if with_total:
+        # A page past the end has no row to carry the count.
+        total = rows[0][1] if rows else int(await session.scalar(counting) or 0)
     return LeadPage(
-        leads=rows[: page.first],
+        leads=[row[0] for row in rows[: page.first]],
         has_next_page=len(rows) > page.first,
         has_previous_page=bool(page.offset) or page.after is not None,
-        count_statement=select(func.count()).select_from(Lead).where(*conditions),
+        total=total,
     )
 
 

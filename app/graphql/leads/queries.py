@@ -1,8 +1,10 @@
 """The lead queries: one lead, and the lists of the seeds (all sharing one set of arguments)."""
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from app.domain.enums import Importance, LeadSourceType, LifeCycleState, TimeUnit
 from app.domain.errors import DomainError
@@ -95,10 +97,22 @@ async def _page(
                     offset=offset,
                 ),
                 info.context.now,
+                with_total=any(asks_total(node.selections) for node in info.selected_fields),
             )
     except DomainError as error:
         raise query_error(error) from None
     return LeadConnection.of(page)
+
+
+def asks_total(selections: Sequence[Selection]) -> bool:
+    """Whether a list's selection holds `totalCount`, directly or in its fragments (whatever
+    its directives say: counting when not needed costs a little, not counting would fail)."""
+    return any(
+        selection.name == "totalCount"
+        if isinstance(selection, SelectedField)
+        else asks_total(selection.selections)
+        for selection in selections
+    )
 
 
 def _lead_list(view: LeadView, description: str) -> Any:

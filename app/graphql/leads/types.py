@@ -30,7 +30,7 @@ from app.graphql.context import Info
 from app.graphql.errors import query_error
 from app.graphql.leads.history import LeadChangeConnection
 from app.graphql.paging import Connection, connection_fields
-from app.graphql.records import described, from_row, load_one, resolved
+from app.graphql.records import described, from_row, items, resolved, to_one
 
 SOURCE_TYPE = "The kind of source."
 
@@ -69,46 +69,36 @@ class CustomSource:
 class CommunicationSource:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
-
-    @resolved(description="The communication.")
-    async def communication(self, info: Info) -> Communication | None:
-        return await load_one(
-            Communication, info.context.loaders.communication, self.row.source_communication_id
-        )
+    communication: Communication | None = to_one(
+        Communication, models.Communication, "source_communication_id", "The communication."
+    )
 
 
 @strawberry.type(description="A lead that came from a notification sent to the contact.")
 class NotificationSource:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
-
-    @resolved(description="The notification.")
-    async def notification(self, info: Info) -> Notification | None:
-        return await load_one(
-            Notification, info.context.loaders.notification, self.row.source_notification_id
-        )
+    notification: Notification | None = to_one(
+        Notification, models.Notification, "source_notification_id", "The notification."
+    )
 
 
 @strawberry.type(description="A lead recommended by one of our users.")
 class EmployeeRecommendation:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
-
-    @resolved(description="The user who recommended it.")
-    async def user(self, info: Info) -> catalog.User | None:
-        return await load_one(catalog.User, info.context.loaders.user, self.row.source_user_id)
+    user: catalog.User | None = to_one(
+        catalog.User, models.User, "source_user_id", "The user who recommended it."
+    )
 
 
 @strawberry.type(description="A lead recommended by another contact.")
 class ContactRecommendation:
     type: LeadSourceType = described(SOURCE_TYPE)
     row: strawberry.Private[models.Lead]
-
-    @resolved(description="The contact who recommended it.")
-    async def contact(self, info: Info) -> ContactInformation | None:
-        return await load_one(
-            ContactInformation, info.context.loaders.contact, self.row.source_contact_id
-        )
+    contact: ContactInformation | None = to_one(
+        ContactInformation, models.Contact, "source_contact_id", "The contact who recommended it."
+    )
 
 
 LeadSource = Annotated[
@@ -144,14 +134,12 @@ def lead_source(row: models.Lead) -> LeadSource:
 @strawberry.type(description="Who a lead is assigned to.")
 class AssignedTo:
     row: strawberry.Private[models.Lead]
-
-    @resolved(description="The user working the lead.")
-    async def user(self, info: Info) -> catalog.User | None:
-        return await load_one(catalog.User, info.context.loaders.user, self.row.assigned_user_id)
-
-    @resolved(description="The unit working the lead.")
-    async def unit(self, info: Info) -> catalog.Unit | None:
-        return await load_one(catalog.Unit, info.context.loaders.unit, self.row.assigned_unit_id)
+    user: catalog.User | None = to_one(
+        catalog.User, models.User, "assigned_user_id", "The user working the lead."
+    )
+    unit: catalog.Unit | None = to_one(
+        catalog.Unit, models.Unit, "assigned_unit_id", "The unit working the lead."
+    )
 
 
 @strawberry.type(description="Who created and last changed a lead, and when.")
@@ -159,44 +147,34 @@ class LogInformation:
     created_date: datetime = described("When the lead was created.")
     updated_date: datetime = described("When the lead was last changed.")
     row: strawberry.Private[models.Lead]
-
-    @resolved(description="The user who created the lead.")
-    async def created_by_user(self, info: Info) -> catalog.User | None:
-        return await load_one(catalog.User, info.context.loaders.user, self.row.created_by_user_id)
-
-    @resolved(description="The unit the creator acted for.")
-    async def created_by_unit(self, info: Info) -> catalog.Unit | None:
-        return await load_one(catalog.Unit, info.context.loaders.unit, self.row.created_by_unit_id)
-
-    @resolved(description="The user who last changed the lead.")
-    async def updated_by_user(self, info: Info) -> catalog.User | None:
-        return await load_one(catalog.User, info.context.loaders.user, self.row.updated_by_user_id)
-
-    @resolved(description="The unit the last changer acted for.")
-    async def updated_by_unit(self, info: Info) -> catalog.Unit | None:
-        return await load_one(catalog.Unit, info.context.loaders.unit, self.row.updated_by_unit_id)
+    created_by_user: catalog.User | None = to_one(
+        catalog.User, models.User, "created_by_user_id", "The user who created the lead."
+    )
+    created_by_unit: catalog.Unit | None = to_one(
+        catalog.Unit, models.Unit, "created_by_unit_id", "The unit the creator acted for."
+    )
+    updated_by_user: catalog.User | None = to_one(
+        catalog.User, models.User, "updated_by_user_id", "The user who last changed the lead."
+    )
+    updated_by_unit: catalog.Unit | None = to_one(
+        catalog.Unit, models.Unit, "updated_by_unit_id", "The unit the last changer acted for."
+    )
 
 
 @strawberry.type(description="A user in a lead's team.")
 class UsersSetItem:
     id: strawberry.ID = described("The set item's identifier.")
     row: strawberry.Private[models.LeadUser]
-
-    @resolved(description="The user.")
-    async def user(self, info: Info) -> catalog.User | None:
-        return await load_one(catalog.User, info.context.loaders.user, self.row.user_id)
+    user: catalog.User | None = to_one(catalog.User, models.User, "user_id", "The user.")
 
 
 @strawberry.type(description="A competitor chasing a lead.")
 class CompetitorsSetItem:
     id: strawberry.ID = described("The set item's identifier.")
     row: strawberry.Private[models.LeadCompetitor]
-
-    @resolved(description="The competitor.")
-    async def competitor(self, info: Info) -> catalog.Competitor | None:
-        return await load_one(
-            catalog.Competitor, info.context.loaders.competitor, self.row.competitor_id
-        )
+    competitor: catalog.Competitor | None = to_one(
+        catalog.Competitor, models.Competitor, "competitor_id", "The competitor."
+    )
 
 
 @strawberry.type(
@@ -205,28 +183,27 @@ class CompetitorsSetItem:
 class ProductsSetItem:
     id: strawberry.ID = described("The set item's identifier.")
     row: strawberry.Private[models.LeadProduct]
-
-    @resolved(description="The product, when the item is one product.")
-    async def product(self, info: Info) -> catalog.Product | None:
-        return await load_one(catalog.Product, info.context.loaders.product, self.row.product_id)
-
-    @resolved(description="The product type, when the item is a whole type.")
-    async def product_type(self, info: Info) -> catalog.ProductType | None:
-        return await load_one(
-            catalog.ProductType, info.context.loaders.product_type, self.row.product_type_id
-        )
-
-    @resolved(description="The product family, when the item is a whole family.")
-    async def product_family(self, info: Info) -> catalog.ProductFamily | None:
-        return await load_one(
-            catalog.ProductFamily, info.context.loaders.product_family, self.row.product_family_id
-        )
-
-    @resolved(description="The product brand, when the item is a whole brand.")
-    async def product_brand(self, info: Info) -> catalog.ProductBrand | None:
-        return await load_one(
-            catalog.ProductBrand, info.context.loaders.product_brand, self.row.product_brand_id
-        )
+    product: catalog.Product | None = to_one(
+        catalog.Product, models.Product, "product_id", "The product, when the item is one product."
+    )
+    product_type: catalog.ProductType | None = to_one(
+        catalog.ProductType,
+        models.ProductType,
+        "product_type_id",
+        "The product type, when the item is a whole type.",
+    )
+    product_family: catalog.ProductFamily | None = to_one(
+        catalog.ProductFamily,
+        models.ProductFamily,
+        "product_family_id",
+        "The product family, when the item is a whole family.",
+    )
+    product_brand: catalog.ProductBrand | None = to_one(
+        catalog.ProductBrand,
+        models.ProductBrand,
+        "product_brand_id",
+        "The product brand, when the item is a whole brand.",
+    )
 
 
 @strawberry.type(description="A sales opportunity with a contact.")
@@ -273,35 +250,28 @@ class Lead:
         lead.number = str(row.number)
         return lead
 
-    @resolved(description="The lead's status.")
-    async def status(self, info: Info) -> catalog.LeadStatus | None:
-        return await load_one(catalog.LeadStatus, info.context.loaders.status, self.row.status_id)
-
-    @resolved(description="The lead's type.")
-    async def type(self, info: Info) -> catalog.LeadType | None:
-        return await load_one(catalog.LeadType, info.context.loaders.lead_type, self.row.type_id)
-
-    @resolved(description="The lead's category.")
-    async def category(self, info: Info) -> catalog.LeadCategory | None:
-        return await load_one(
-            catalog.LeadCategory, info.context.loaders.category, self.row.category_id
-        )
-
-    @resolved(description="The contact the lead is with.")
-    async def contact_information(self, info: Info) -> ContactInformation:
-        contact = await load_one(
-            ContactInformation, info.context.loaders.contact, self.row.contact_id
-        )
-        assert contact is not None
-        return contact
-
-    @resolved(description="The accounts receivable the lead is billed to.")
-    async def accounts_receivable(self, info: Info) -> AccountsReceivable | None:
-        return await load_one(
-            AccountsReceivable,
-            info.context.loaders.accounts_receivable,
-            self.row.accounts_receivable_id,
-        )
+    status: catalog.LeadStatus | None = to_one(
+        catalog.LeadStatus, models.LeadStatus, "status_id", "The lead's status."
+    )
+    type: catalog.LeadType | None = to_one(
+        catalog.LeadType, models.LeadType, "type_id", "The lead's type."
+    )
+    category: catalog.LeadCategory | None = to_one(
+        catalog.LeadCategory, models.LeadCategory, "category_id", "The lead's category."
+    )
+    contact_information: ContactInformation = to_one(
+        ContactInformation,
+        models.Contact,
+        "contact_id",
+        "The contact the lead is with.",
+        required=True,
+    )
+    accounts_receivable: AccountsReceivable | None = to_one(
+        AccountsReceivable,
+        models.AccountsReceivable,
+        "accounts_receivable_id",
+        "The accounts receivable the lead is billed to.",
+    )
 
     @resolved(description="Where the lead came from.")
     def lead_source(self) -> LeadSource:
@@ -311,33 +281,24 @@ class Lead:
     def assigned_to(self) -> AssignedTo:
         return AssignedTo(row=self.row)
 
-    @resolved(description="The group that owns the lead.")
-    async def owned_by_group(self, info: Info) -> catalog.Group | None:
-        return await load_one(catalog.Group, info.context.loaders.group, self.row.owned_by_group_id)
-
-    @resolved(description="Who may see the lead.")
-    async def privacy_level(self, info: Info) -> catalog.PrivacyLevel | None:
-        return await load_one(
-            catalog.PrivacyLevel, info.context.loaders.privacy_level, self.row.privacy_level_id
-        )
-
-    @resolved(description="The user who owns the lead.")
-    async def lead_owner(self, info: Info) -> catalog.User | None:
-        return await load_one(catalog.User, info.context.loaders.user, self.row.lead_owner_id)
-
-    @resolved(description="The subscription package the lead is about.")
-    async def subscription_package(self, info: Info) -> catalog.SubscriptionPackage | None:
-        return await load_one(
-            catalog.SubscriptionPackage,
-            info.context.loaders.subscription_package,
-            self.row.subscription_package_id,
-        )
-
-    @resolved(description="Why the lead was lost.")
-    async def lost_reason(self, info: Info) -> catalog.LostReason | None:
-        return await load_one(
-            catalog.LostReason, info.context.loaders.lost_reason, self.row.lost_reason_id
-        )
+    owned_by_group: catalog.Group | None = to_one(
+        catalog.Group, models.Group, "owned_by_group_id", "The group that owns the lead."
+    )
+    privacy_level: catalog.PrivacyLevel | None = to_one(
+        catalog.PrivacyLevel, models.PrivacyLevel, "privacy_level_id", "Who may see the lead."
+    )
+    lead_owner: catalog.User | None = to_one(
+        catalog.User, models.User, "lead_owner_id", "The user who owns the lead."
+    )
+    subscription_package: catalog.SubscriptionPackage | None = to_one(
+        catalog.SubscriptionPackage,
+        models.SubscriptionPackage,
+        "subscription_package_id",
+        "The subscription package the lead is about.",
+    )
+    lost_reason: catalog.LostReason | None = to_one(
+        catalog.LostReason, models.LostReason, "lost_reason_id", "Why the lead was lost."
+    )
 
     @resolved(description="The time estimated to complete the lead, from its start date.")
     def estimated_completion_time(self) -> TimePeriod:
@@ -357,33 +318,30 @@ class Lead:
     def time_overdue(self, info: Info) -> TimePeriod | None:
         return TimePeriod.of(lead_time_overdue(self.row, info.context.now))
 
-    @resolved(description="The users in the lead's team.")
-    async def users_set(self, info: Info) -> list[UsersSetItem]:
-        items = await info.context.loaders.lead_users.load(self.row.id)
-        return [from_row(UsersSetItem, item) for item in items]
-
-    @resolved(description="The competitors chasing the lead.")
-    async def competitors_set(self, info: Info) -> list[CompetitorsSetItem]:
-        items = await info.context.loaders.lead_competitors.load(self.row.id)
-        return [from_row(CompetitorsSetItem, item) for item in items]
-
-    async def _products(self, info: Info, product_set: ProductSet) -> list[ProductsSetItem]:
-        items = await info.context.loaders.lead_products.load(self.row.id)
-        return [
-            from_row(ProductsSetItem, item) for item in items if item.product_set is product_set
-        ]
-
-    @resolved(description="The services the lead is about.")
-    async def services_set(self, info: Info) -> list[ProductsSetItem]:
-        return await self._products(info, ProductSet.SERVICES)
-
-    @resolved(description="The physical goods the lead is about.")
-    async def physical_goods_set(self, info: Info) -> list[ProductsSetItem]:
-        return await self._products(info, ProductSet.PHYSICAL_GOODS)
-
-    @resolved(description="The products, product types, families and brands the lead is about.")
-    async def products_set(self, info: Info) -> list[ProductsSetItem]:
-        return await self._products(info, ProductSet.PRODUCTS)
+    users_set: list[UsersSetItem] = items(
+        UsersSetItem, models.LeadUser, "The users in the lead's team."
+    )
+    competitors_set: list[CompetitorsSetItem] = items(
+        CompetitorsSetItem, models.LeadCompetitor, "The competitors chasing the lead."
+    )
+    services_set: list[ProductsSetItem] = items(
+        ProductsSetItem,
+        models.LeadProduct,
+        "The services the lead is about.",
+        only=("product_set", ProductSet.SERVICES),
+    )
+    physical_goods_set: list[ProductsSetItem] = items(
+        ProductsSetItem,
+        models.LeadProduct,
+        "The physical goods the lead is about.",
+        only=("product_set", ProductSet.PHYSICAL_GOODS),
+    )
+    products_set: list[ProductsSetItem] = items(
+        ProductsSetItem,
+        models.LeadProduct,
+        "The products, product types, families and brands the lead is about.",
+        only=("product_set", ProductSet.PRODUCTS),
+    )
 
     @resolved(description="Every change made to the lead, oldest first.")
     async def history(
@@ -426,6 +384,7 @@ class LeadConnection(Connection[Lead]):
         return cls(**fields, page=page)
 
     @resolved(description="How many leads match, over all pages.")
-    async def total_count(self, info: Info) -> int:
-        async with info.context.database.reader() as session:
-            return await self.page.total_count(session)
+    def total_count(self) -> int:
+        # Counted with the page whenever the selection asks for it (`queries.asks_total`).
+        assert self.page.total is not None
+        return self.page.total

@@ -1,0 +1,211 @@
+"""Records around rows already read, fetched along foreign keys in as few statements as the
+shape allows: every to-one reference at any depth in one joined statement, and the items of
+each item table (with their own to-one references joined) in one statement each.
+
+What to fetch is a `Follow`: the foreign keys to follow from a table, and the item tables that
+point back at it. The records come back as `RowRecord`s, keyed by table and id: plain objects
+with every column of the row as an attribute, as the table's model has them.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
+from sqlmodel import col
+
+from app.domain.models import Entity
+
+
+class RowRecord(SimpleNamespace):
+    """A row read for a response: the table's columns as attributes, like its model's."""
+
+    id: str
+
+
+@cache
+def record_class(model: type[Entity]) -> type[RowRecord]:
+    """The record class of `model`'s rows: with the model's own properties (a contact's
+    `name`), computed from the columns as the model computes them."""
+    properties = {
+        name: value
+        for klass in reversed(model.__mro__)
+        if isinstance(klass, type) and issubclass(klass, Entity)
+        for name, value in vars(klass).items()
+        if isinstance(value, property)
+    }
+    return type(f"{model.__name__}Record", (RowRecord,), properties)
+
+
+@dataclass(eq=False)
+class Follow:
+    """What to read around rows of one table."""
+
+    # Foreign key attribute of the table -> the table it names, and what to read around that.
+    to_one: dict[str, tuple[type[Entity], "Follow"]] = field(default_factory=dict)
+    # (item table, its foreign key naming this table) -> what to read around the items.
+    items: dict[tuple[type[Entity], str], "Follow"] = field(default_factory=dict)
+    # The statements reading it from rows of a table, made once (see `_prepared`).
+    prepared: dict[type[Entity], "_Prepared"] = field(default_factory=dict, repr=False)
+
+    def follow(self, foreign_key: str, model: type[Entity]) -> "Follow":
+        """What to read around the record `foreign_key` names (added when new)."""
+        if foreign_key not in self.to_one:
+            self.to_one[foreign_key] = (model, Follow())
+        return self.to_one[foreign_key][1]
+
+    def items_of(self, model: type[Entity], foreign_key: str) -> "Follow":
+        """What to read around the items of `model` pointing here by `foreign_key`."""
+        return self.items.setdefault((model, foreign_key), Follow())
+
+
+@dataclass
+class Related:
+    """Everything fetched around some rows."""
+
+    records: dict[tuple[type[Entity], str], RowRecord] = field(default_factory=dict)
+    # (item table, foreign key) -> id of the row pointed at -> its items, in the order added.
+    items: dict[tuple[type[Entity], str], dict[str, list[RowRecord]]] = field(default_factory=dict)
+
+    def record(self, model: type[Entity], record_id: str) -> RowRecord | None:
+        """The record of `model` with `record_id`, when it was fetched and exists."""
+        return self.records.get((model, record_id))
+
+    def items_of(self, model: type[Entity], foreign_key: str, owner_id: str) -> list[RowRecord]:
+        """The items of `model` pointing at `owner_id` by `foreign_key`."""
+        return self.items.get((model, foreign_key), {}).get(owner_id, [])
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """One table read by a statement: where its columns sit in the row."""
+
+    model: type[Entity]
+    start: int
+    names: tuple[str, ...]
+
+    def record(self, row: Sequence[Any]) -> RowRecord | None:
+        values = row[self.start : self.start + len(self.names)]
+        by_name = dict(zip(self.names, values, strict=True))
+        return None if by_name["id"] is None else record_class(self.model)(**by_name)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A statement over rows named by the `ids` parameter, and the tables in its rows."""
+
+    statement: Select[Any]
+    tables: tuple[_Joined, ...]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The statements that read a `Follow` from rows of one table."""
+
+    to_one: _Statement | None
+    items: tuple[tuple[type[Entity], str, _Statement], ...]
+
+
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+
+
+def _columns_of(model: type[Entity]) -> tuple[str, ...]:
+    return tuple(model.__table__.columns.keys())  # type: ignore[attr-defined]
+
+
+def _join_to_ones(
+    from_clause: FromClause,
+    parent: Any,
+    follow: Follow,
+    columns: list[ColumnElement[Any]],
+    tables: list[_Joined],
+) -> FromClause:
+    """`from_clause` left-joined to every table `follow` reaches from `parent` by to-one
+    references, their columns appended to `columns`."""
+    for foreign_key, (model, deeper) in follow.to_one.items():
+        alias = aliased(model)
+        names = _columns_of(model)
+        tables.append(_Joined(model, len(columns), names))
+        columns.extend(getattr(alias, name) for name in names)
+        from_clause = from_clause.outerjoin(alias, col(alias.id) == getattr(parent, foreign_key))
+        from_clause = _join_to_ones(from_clause, alias, deeper, columns, tables)
+    return from_clause
+
+
+def _prepared(model: type[Entity], follow: Follow) -> _Prepared:
+    """The statements reading `follow` from rows of `model`, made on first use."""
+    prepared = follow.prepared.get(model)
+    if prepared is not None:
+        return prepared
+    to_one = None
+    if follow.to_one:
+        columns: list[ColumnElement[Any]] = []
+        tables: list[_Joined] = []
+        root = aliased(model)
+        joined = _join_to_ones(_table_of(root), root, follow, columns, tables)
+        statement = select(*columns).select_from(joined).where(col(root.id).in_(_IDS))
+        to_one = _Statement(statement, tuple(tables))
+    items = []
+    for (item_model, foreign_key), deeper in follow.items.items():
+        item = aliased(item_model)
+        names = _columns_of(item_model)
+        item_columns: list[ColumnElement[Any]] = [getattr(item, name) for name in names]
+        item_tables = [_Joined(item_model, 0, names)]
+        item_from = _join_to_ones(_table_of(item), item, deeper, item_columns, item_tables)
+        owner = getattr(item, foreign_key)
+        statement = (
+            select(*item_columns)
+            .select_from(item_from)
+            .where(owner.in_(_IDS))
+            .order_by(owner, col(item.id))
+        )
+        items.append((item_model, foreign_key, _Statement(statement, tuple(item_tables))))
+    prepared = follow.prepared[model] = _Prepared(to_one, tuple(items))
+    return prepared
+
+
+def _keep(related: Related, row: Sequence[Any], tables: Iterable[_Joined]) -> None:
+    for table in tables:
+        key = (table.model, row[table.start + table.names.index("id")])
+        if key[1] is not None and key not in related.records:
+            record = table.record(row)
+            assert record is not None
+            related.records[key] = record
+
+
+async def fetch_related(
+    session: AsyncSession, model: type[Entity], ids: Sequence[str], follow: Follow
+) -> Related:
+    """The records `follow` reaches from the rows of `model` with `ids`: one statement for
+    every to-one reference at every depth, and one per item table."""
+    related = Related()
+    if not ids:
+        return related
+    prepared = _prepared(model, follow)
+    parameters = {"ids": list(ids)}
+    if prepared.to_one is not None:
+        rows = await session.execute(prepared.to_one.statement, parameters)
+        for row in rows.all():
+            _keep(related, row, prepared.to_one.tables)
+    for item_model, foreign_key, reading in prepared.items:
+        item_table, *joined = reading.tables
+        by_owner: dict[str, list[RowRecord]] = defaultdict(list)
+        for row in (await session.execute(reading.statement, parameters)).all():
+            item = item_table.record(row)
+            assert item is not None
+            by_owner[getattr(item, foreign_key)].append(item)
+            _keep(related, row, joined)
+        related.items[(item_model, foreign_key)] = by_owner
+    return related
+
+
+def _table_of(alias: Any) -> FromClause:
+    """The selectable behind an ORM alias, to join from."""
+    selectable: FromClause = inspect(alias).selectable
+    return selectable
