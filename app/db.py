@@ -7,6 +7,7 @@ WAL, never wait for a writer.
 """
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -24,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 from app.settings import Settings
 
 SessionFactory = async_sessionmaker[AsyncSession]
+# Anything that opens a read session for `async with`: a session factory, or a request's reads.
+Reader = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 WRITE_ATTEMPTS = 3
 

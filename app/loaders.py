@@ -15,7 +15,7 @@ from aiodataloader import DataLoader
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.db import SessionFactory
+from app.db import Reader
 from app.domain import models
 from app.domain.auth import Actor
 from app.domain.errors import DomainError
@@ -30,7 +30,7 @@ LeadItem = TypeVar("LeadItem", LeadUser, LeadCompetitor, LeadProduct)
 class RecordByIdLoader(DataLoader[str, Record | None], Generic[Record]):
     """Records of one table by id; None for an id that names nothing."""
 
-    def __init__(self, reader: SessionFactory, model: type[Record]) -> None:
+    def __init__(self, reader: Reader, model: type[Record]) -> None:
         super().__init__()
         self.reader = reader
         self.model = model
@@ -45,7 +45,7 @@ class RecordByIdLoader(DataLoader[str, Record | None], Generic[Record]):
 class SetItemsByLeadIdLoader(DataLoader[str, list[LeadItem]], Generic[LeadItem]):
     """The items of one of the lead sets, per lead id, in the order they were added."""
 
-    def __init__(self, reader: SessionFactory, model: type[LeadItem]) -> None:
+    def __init__(self, reader: Reader, model: type[LeadItem]) -> None:
         super().__init__()
         self.reader = reader
         self.model: type[LeadItem] = model
@@ -72,7 +72,7 @@ ContactLeadsKey = tuple[str, int]
 class HistoryByLeadLoader(DataLoader[HistoryKey, HistoryPage]):
     """Pages of leads' histories: one statement per distinct page size and cursor."""
 
-    def __init__(self, reader: SessionFactory) -> None:
+    def __init__(self, reader: Reader) -> None:
         super().__init__()
         self.reader = reader
 
@@ -99,7 +99,7 @@ class HistoryByLeadLoader(DataLoader[HistoryKey, HistoryPage]):
 class LeadsByContactLoader(DataLoader[ContactLeadsKey, list[Lead]]):
     """The leads of contacts that the signed-in user may see: one statement per page size."""
 
-    def __init__(self, reader: SessionFactory, actor: Actor | None) -> None:
+    def __init__(self, reader: Reader, actor: Actor | None) -> None:
         super().__init__()
         self.reader = reader
         self.actor = actor
@@ -172,7 +172,7 @@ class Loaders:
         return loader
 
     @classmethod
-    def create(cls, reader: SessionFactory, actor: Actor | None) -> "Loaders":
+    def create(cls, reader: Reader, actor: Actor | None) -> "Loaders":
         """Fresh loaders over `reader`, for one request by `actor`."""
         return cls(
             status=RecordByIdLoader(reader, models.LeadStatus),

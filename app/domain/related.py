@@ -54,6 +54,11 @@ class Follow:
     # The statements reading it from rows of a table, made once (see `_prepared`).
     prepared: dict[type[Entity], "_Prepared"] = field(default_factory=dict, repr=False)
 
+    @property
+    def reads(self) -> bool:
+        """Whether there is anything to read."""
+        return bool(self.to_one or self.items)
+
     def follow(self, foreign_key: str, model: type[Entity]) -> "Follow":
         """What to read around the record `foreign_key` names (added when new)."""
         if foreign_key not in self.to_one:

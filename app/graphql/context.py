@@ -14,6 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 from app.db import Database
 from app.domain.auth import Actor
 from app.domain.models import User
+from app.graphql.reads import RequestReads
 from app.loaders import Loaders
 from app.settings import Settings
 
@@ -32,6 +33,8 @@ class Context:
     counters: Storage
     now: datetime
     loaders: Loaders
+    # The request's read sessions (one for a whole query): every read of the request opens here.
+    reads: RequestReads
     user: User | None = None
     signed_in_as: Actor | None = None
     token: str | None = None

@@ -27,6 +27,7 @@ from app.graphql.context import Clock, Context
 from app.graphql.graphiql import GRAPHIQL_HTML
 from app.graphql.media import GRAPHQL_RESPONSE, is_request_error, prefers_graphql_response
 from app.graphql.observation import INTERNAL_ERROR, SERVICE_UNAVAILABLE, is_pool_timeout
+from app.graphql.reads import RequestReads
 from app.graphql.schema import MaskUnexpectedErrors, schema
 from app.loaders import Loaders
 from app.observability.requests import Interface, current_request
@@ -93,6 +94,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 signed_in = await authenticate(session, token, now)
         actor = None if signed_in is None else signed_in.actor
         observed.user = None if actor is None else actor.username
+        reads = RequestReads(self.database.reader)
         return Context(
             request=request,
             response=response,
@@ -100,7 +102,8 @@ class GraphQLApp(GraphQL[Context, None]):
             settings=self.settings,
             counters=self.counters,
             now=now,
-            loaders=Loaders.create(self.database.reader, actor),
+            loaders=Loaders.create(reads, actor),
+            reads=reads,
             user=None if signed_in is None else signed_in.user,
             signed_in_as=actor,
             token=token,

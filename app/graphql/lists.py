@@ -21,7 +21,7 @@ def _every(cls: type[T], model: type[Entity], description: str, order_by: str = 
     """A field listing every record of a catalog table."""
 
     async def resolve(info: Info) -> list[T]:
-        async with info.context.database.reader() as session:
+        async with info.context.reads() as session:
             rows = await all_records(session, model, order_by)
         return [from_row(cls, row) for row in rows]
 
@@ -72,7 +72,7 @@ class ListsQuery:
         ] = None,
     ) -> list[ContactInformation]:
         try:
-            async with info.context.database.reader() as session:
+            async with info.context.reads() as session:
                 rows = await search_contacts(session, search)
         except DomainError as error:
             raise query_error(error) from None

@@ -85,7 +85,7 @@ async def _page(
 ) -> LeadConnection:
     domain_filter = queries.LeadFilter() if lead_filter is None else lead_filter.to_domain()
     try:
-        async with info.context.database.reader() as session:
+        async with info.context.reads() as session:
             page = await queries.find_leads(
                 session,
                 info.context.actor,
@@ -161,7 +161,7 @@ class LeadQuery:
         ref: Annotated[LeadRef, strawberry.argument(description="The lead, by id or number.")],
     ) -> Lead | None:
         try:
-            async with info.context.database.reader() as session:
+            async with info.context.reads() as session:
                 row = await queries.find_lead(session, info.context.actor, ref.to_ref())
         except DomainError as error:
             raise query_error(error) from None

@@ -9,8 +9,8 @@ from typing import Any
 
 from graphql import GraphQLError, Undefined
 from graphql.pyutils import Path
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import Reader
 from app.domain.models import Entity
 from app.domain.related import Related, RowRecord, fetch_related
 from app.graphql.planned.plans import Compiled, ObjectPlan, Shape, Step, UnionPlan
@@ -118,15 +118,19 @@ def _walk(
             _walk(step.plan, step.read(value, None), rows)
 
 
-async def fetch(run: Run, session: AsyncSession, value: Any) -> None:
-    """Fetch everything the plan reads around `value`: per table of the rows met first, one
-    joined statement for their to-one references and one per item table."""
+async def fetch(run: Run, reader: Reader, value: Any) -> None:
+    """Fetch everything the plan reads around `value`, in one session: per table of the rows
+    met first, one joined statement for their to-one references and one per item table."""
+    follows = {model: follow for model, follow in run.compiled.follows.items() if follow.reads}
+    if not follows:
+        return
     rows: dict[type[Entity], dict[str, Any]] = {}
     _walk(run.compiled.root, value, rows)
-    for model, found in rows.items():
-        follow = run.compiled.follows.get(model)
-        if follow is not None:
-            run.related[model] = await fetch_related(session, model, list(found), follow)
+    async with reader() as session:
+        for model, found in rows.items():
+            follow = follows.get(model)
+            if follow is not None:
+                run.related[model] = await fetch_related(session, model, list(found), follow)
 
 
 def build(run: Run, value: Any, path: Path) -> Any:

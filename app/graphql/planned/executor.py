@@ -15,6 +15,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLUnionType,
+    OperationType,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
@@ -54,6 +55,18 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
     """
 
     planning = True
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        context = self.context_value
+        if self.operation.operation is OperationType.QUERY and isinstance(context, Context):
+            return self._execute_reading_once(context, serially)
+        return super().execute_operation(serially)
+
+    async def _execute_reading_once(self, context: Context, serially: bool | None) -> Any:
+        """The query, with every read of it in one session."""
+        async with context.reads.shared():
+            result = super().execute_operation(serially)
+            return await result if self.is_awaitable(result) else result
 
     def complete_value(
         self,
@@ -125,8 +138,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         standard = copy(self)
         standard.planning = False
         run = Run(standard, compiled, ContextInfo(context))
-        async with context.database.reader() as session:
-            await fetch(run, session, result)
+        await fetch(run, context.reads, result)
         try:
             data = build(run, result, path)
         except UnplannableError:

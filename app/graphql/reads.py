@@ -1,0 +1,48 @@
+"""The read sessions of one GraphQL request.
+
+Each read gets a session of its own, except while a query executes: a query changes nothing,
+so everything it reads (its resolvers, its loaders, its plans) shares one session, and so one
+transaction and one connection, one statement at a time. A mutation's reads keep sessions of
+their own, so that each sees what the writes before it committed.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import SessionFactory
+
+
+class RequestReads:
+    """Opens the read sessions of one request (call it as a session factory)."""
+
+    def __init__(self, factory: SessionFactory) -> None:
+        self.factory = factory
+        self._shared: AsyncSession | None = None
+        self._sharing = False
+        self._turn = asyncio.Lock()
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[AsyncSession]:
+        if not self._sharing:
+            async with self.factory() as session:
+                yield session
+            return
+        async with self._turn:
+            if self._shared is None:
+                self._shared = self.factory()
+            yield self._shared
+
+    @asynccontextmanager
+    async def shared(self) -> AsyncIterator[None]:
+        """Within this block, every read shares one session, closed at its end."""
+        self._sharing = True
+        try:
+            yield
+        finally:
+            self._sharing = False
+            if self._shared is not None:
+                await self._shared.close()
+                self._shared = None
