@@ -4,6 +4,7 @@
 is shorter, always counted from D itself (dateutil's `relativedelta` does exactly that).
 """
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -65,7 +66,11 @@ def add_period(start: datetime, value: int, unit: TimeUnit) -> datetime:
 
 
 def _months_after(day: date, months: int) -> date:
-    return day + relativedelta(months=months)
+    """`day` moved on by `months` calendar months, kept within the month it lands in (as
+    relativedelta does: 31 January plus one month is the last day of February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _whole_months(start: date, end: date) -> int:

@@ -8,8 +8,16 @@ JSON decoder and the GraphQL lexer refuse lone surrogates.)
 
 from collections.abc import Iterator
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from graphql import ExecutionResult, GraphQLError, StringValueNode, Visitor, visit
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    StringValueNode,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import SchemaExtension
 
 from app.domain.errors import ErrorCode
@@ -43,17 +51,29 @@ class _NulLiterals(Visitor):
             self.nodes.append(node)
 
 
+# Per document: a cached document comes back on every request that sends it.
+_found: "WeakKeyDictionary[DocumentNode, list[StringValueNode]]" = WeakKeyDictionary()
+
+
+def _nul_literals(document: DocumentNode) -> list[StringValueNode]:
+    """The string literals of `document` holding NUL, looked for once per document."""
+    found = _found.get(document)
+    if found is None:
+        literals = _NulLiterals()
+        visit(document, literals)
+        found = _found[document] = literals.nodes
+    return found
+
+
 class NulTextGuard(SchemaExtension):
     """Answers INVALID, with no data, to a request holding text with NUL."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.result is None and context.graphql_document is not None:
-            literals = _NulLiterals()
-            visit(context.graphql_document, literals)
             errors = [
                 GraphQLError(NUL_TEXT, nodes=[node], extensions={"code": INVALID})
-                for node in literals.nodes
+                for node in _nul_literals(context.graphql_document)
             ]
             errors += [
                 GraphQLError(f"{NUL_TEXT} See {path}.", extensions={"code": INVALID, "field": path})

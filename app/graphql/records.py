@@ -2,7 +2,8 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol, TypeVar
+from functools import cache
+from typing import Any, Optional, Protocol, TypeVar, cast
 
 import strawberry
 
@@ -38,19 +39,26 @@ def mutation(description: str) -> Callable[[Resolver], Resolver]:
     return decorator
 
 
+@cache
+def _plain_fields(cls: Any) -> tuple[tuple[str, ...], bool]:
+    """The names of a GraphQL type's plain fields, and whether it keeps its row."""
+    definition = cls.__strawberry_definition__
+    names = tuple(field.python_name for field in definition.fields if field.base_resolver is None)
+    return names, "row" in cls.__dataclass_fields__
+
+
 def from_row(cls: type[T], row: Entity) -> T:
     """An object of the GraphQL type `cls` with the row's values for its plain fields.
 
     A type whose resolvers need more of the row (the ids of what it links to) keeps it in a
     private `row` field.
     """
-    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
-    values = {
-        field.python_name: getattr(row, field.python_name)
-        for field in definition.fields
-        if field.base_resolver is None
-    }
-    if "row" in cls.__dataclass_fields__:  # type: ignore[attr-defined]
+    names, keeps_row = _plain_fields(cast(Any, cls))
+    # A loaded column's value sits in the row's __dict__; reading it there skips the ORM's
+    # attribute machinery. Anything else (a property such as a contact's name) is read.
+    loaded = vars(row)
+    values = {name: loaded[name] if name in loaded else getattr(row, name) for name in names}
+    if keeps_row:
         values["row"] = row
     return cls(**values)
 

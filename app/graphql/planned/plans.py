@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import Any, Protocol, get_args
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -230,7 +231,9 @@ class Compiler:
         link = definition.metadata.get(LINK)
         resolver = definition.base_resolver
         step = Step(key, _unread, shape)
-        if isinstance(named, GraphQLLeafType):
+        if isinstance(named, GraphQLEnumType):
+            step.coerce = _remembered(named.coerce_output_value)
+        elif isinstance(named, GraphQLLeafType):
             step.coerce = named.coerce_output_value
         if isinstance(link, ToOne):
             if follow is None or not parent.has_row:
@@ -274,6 +277,20 @@ class Compiler:
 
 def _delegates(step: Step) -> bool:
     return step.plan is not None and step.plan.delegates
+
+
+def _remembered(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`coerce`, remembering its answers: an enum has few values, and its coercion is slow."""
+    answers: dict[Any, Any] = {}
+
+    def coerce_remembered(value: Any) -> Any:
+        try:
+            return answers[value]
+        except KeyError:
+            answer = answers[value] = coerce(value)
+            return answer
+
+    return coerce_remembered
 
 
 def _constant(value: str) -> Reader:
