@@ -192,35 +192,34 @@ def _object(
             out[key] = None
             run.delegations.append(Delegation(step, plan.object_type, source, out, position))
             continue
+        attribute = step.attribute
         try:
-            value = step.read(source, run)
+            value = getattr(source, attribute) if attribute is not None else step.read(source, run)
         except UnplannableError:
             raise
         except Exception as error:
             raise UnplannableError from error
-        shape = step.shape
         if value is None:
-            if shape.non_null:
+            if step.shape.non_null:
                 raise UnplannableError
             out[key] = None
             continue
         coerce = step.coerce
-        if coerce is not None and not shape.items_non_null:
+        if coerce is not None:
+            if step.shape.items_non_null:
+                out[key] = _leaves(value, coerce, step.shape, 0)
+                continue
             coerced = coerce(value)
             if coerced is None or coerced is Undefined:
                 raise UnplannableError
             out[key] = coerced
             continue
-        if coerce is not None:
-            out[key] = _leaves(value, coerce, shape, 0)
+        if position is None:
+            out[key] = _complete(run, step.plan, step.shape, 0, value, None, None)
             continue
-        field_path = None if path is None else Path(path, key, plan.object_type.name)
-        field_position = (
-            None
-            if position is None
-            else Position(position, out, key, not shape.non_null, field_path)  # type: ignore[arg-type]
-        )
-        out[key] = _complete(run, step.plan, shape, 0, value, field_position, field_path)
+        field_path = Path(path, key, plan.object_type.name)
+        field_position = Position(position, out, key, not step.shape.non_null, field_path)
+        out[key] = _complete(run, step.plan, step.shape, 0, value, field_position, field_path)
     return out
 
 

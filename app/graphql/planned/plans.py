@@ -18,12 +18,15 @@ from operator import attrgetter
 from typing import Any, Protocol, get_args
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     GraphQLUnionType,
 )
 from graphql.execution.collect_fields import CollectedFields, FieldDetailsList
@@ -89,6 +92,8 @@ class Step:
     delegated: FieldDetailsList | None = None
     # The object is walked, before any fetch, for rows whose records are fetched.
     walked: bool = False
+    # For a plain field: the attribute it reads (read directly, `read` is then its reader).
+    attribute: str | None = None
 
 
 @dataclass
@@ -234,7 +239,7 @@ class Compiler:
         if isinstance(named, GraphQLEnumType):
             step.coerce = _remembered(named.coerce_output_value)
         elif isinstance(named, GraphQLLeafType):
-            step.coerce = named.coerce_output_value
+            step.coerce = _coercion(named)
         if isinstance(link, ToOne):
             if follow is None or not parent.has_row:
                 raise NotPlannedError
@@ -250,6 +255,7 @@ class Compiler:
             step.plan = self._named(named, nodes, follow.items_of(link.model, link.foreign_key))
         elif resolver is None:
             getter = attrgetter(definition.python_name)
+            step.attribute = definition.python_name
             step.read = lambda source, _run: getter(source)
             if step.coerce is None:
                 step.walked = True
@@ -277,6 +283,19 @@ class Compiler:
 
 def _delegates(step: Step) -> bool:
     return step.plan is not None and step.plan.delegates
+
+
+# Scalars whose output coercion hands back a value of exactly this class unchanged.
+_UNCHANGED = {GraphQLString.name: str, GraphQLID.name: str, GraphQLBoolean.name: bool}
+
+
+def _coercion(scalar: GraphQLLeafType) -> Callable[[Any], Any]:
+    """The output coercion of `scalar`, skipped for values it would hand back unchanged."""
+    coerce = scalar.coerce_output_value
+    kind = _UNCHANGED.get(scalar.name)
+    if kind is None:
+        return coerce
+    return lambda value: value if type(value) is kind else coerce(value)
 
 
 def _remembered(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
