@@ -17,7 +17,7 @@ from app.domain.errors import ErrorCode
 from app.domain.leads.queries import MAX_PAGE_SIZE
 from app.graphql.auth import is_public
 from app.graphql.context import Context
-from app.graphql.cost import PAGE_ARGUMENT, QueryCost, query_cost
+from app.graphql.cost import PAGE_ARGUMENT, QueryCost, remembered_cost
 from app.graphql.observation import SERVICE_UNAVAILABLE
 from app.graphql.transport import QUERY_TOO_COMPLEX, UNAVAILABLE_MESSAGE
 from app.observability.requests import current_request
@@ -95,7 +95,7 @@ class QueryBudget(SchemaExtension):
             document, execution.operation_name, context.settings
         ):
             return
-        self.cost = query_cost(
+        self.cost = remembered_cost(
             execution.schema._schema, document, execution.operation_name, execution.variables
         )
         error = refusal(self.cost, context.settings)

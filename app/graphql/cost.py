@@ -12,10 +12,12 @@ a selection on a union or interface counts as its costliest member type. The cos
 out once for each field, however many places spread the fragments that select it.
 """
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from graphql import (
     BooleanValueNode,
     DocumentNode,
@@ -45,6 +47,7 @@ from app.domain.catalog import CONTACT_SEARCH_LIMIT
 from app.domain.leads.history import FIELD_ORDER
 from app.domain.leads.queries import MAX_PAGE_SIZE
 from app.graphql.observation import selected_operation
+from app.graphql.per_document import PerDocument
 
 # What a write costs beyond the objects its payload answers.
 MUTATION_COST = 10
@@ -276,3 +279,35 @@ class _Costing:
         if isinstance(node, BooleanValueNode):
             return node.value
         return None
+
+
+# The costs kept per document: one per operation and set of variables, the last few only,
+# and only for variables that are small once encoded (a key is kept whole).
+COSTS_KEPT_PER_DOCUMENT = 16
+MAX_REMEMBERED_VARIABLES_BYTES = 1_024
+_costs: PerDocument[OrderedDict[tuple[str | None, bytes], QueryCost]] = PerDocument()
+
+
+def remembered_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> QueryCost:
+    """`query_cost`, worked out once per document, operation and variables."""
+    try:
+        encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        encoded = b""
+    if not encoded or len(encoded) > MAX_REMEMBERED_VARIABLES_BYTES:
+        return query_cost(schema, document, operation_name, variables)
+    key = (operation_name, encoded)
+    kept = _costs.get(document)
+    if kept is None:
+        kept = _costs.put(document, OrderedDict())
+    cost = kept.get(key)
+    if cost is None:
+        cost = kept[key] = query_cost(schema, document, operation_name, variables)
+        if len(kept) > COSTS_KEPT_PER_DOCUMENT:
+            kept.popitem(last=False)
+    return cost

@@ -8,7 +8,6 @@ JSON decoder and the GraphQL lexer refuse lone surrogates.)
 
 from collections.abc import Iterator
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from graphql import (
     DocumentNode,
@@ -21,6 +20,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from app.domain.errors import ErrorCode
+from app.graphql.per_document import PerDocument
 
 INVALID = ErrorCode.INVALID.value
 NUL_TEXT = "Text cannot contain the NUL character (U+0000)."
@@ -51,8 +51,7 @@ class _NulLiterals(Visitor):
             self.nodes.append(node)
 
 
-# Per document: a cached document comes back on every request that sends it.
-_found: "WeakKeyDictionary[DocumentNode, list[StringValueNode]]" = WeakKeyDictionary()
+_found: PerDocument[list[StringValueNode]] = PerDocument()
 
 
 def _nul_literals(document: DocumentNode) -> list[StringValueNode]:
@@ -61,7 +60,7 @@ def _nul_literals(document: DocumentNode) -> list[StringValueNode]:
     if found is None:
         literals = _NulLiterals()
         visit(document, literals)
-        found = _found[document] = literals.nodes
+        found = _found.put(document, literals.nodes)
     return found
 
 
