@@ -14,7 +14,20 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, bindparam, inspect, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    FromClause,
+    Select,
+    bindparam,
+    cast,
+    inspect,
+    literal,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
@@ -110,11 +123,23 @@ class _Statement:
 
 
 @dataclass(frozen=True)
+class _ItemBranch:
+    """One item table's part of the items statement: which table, by which foreign key, and
+    the tables in its part of the row (the item's first)."""
+
+    model: type[Entity]
+    foreign_key: str
+    tables: tuple[_Joined, ...]
+
+
+@dataclass(frozen=True)
 class _Prepared:
     """The statements that read a `Follow` from rows of one table."""
 
     to_one: _Statement | None
-    items: tuple[tuple[type[Entity], str, _Statement], ...]
+    # Every item table in one statement: each row starts with the index of its branch.
+    items: Select[Any] | CompoundSelect[Any] | None
+    branches: tuple[_ItemBranch, ...]
 
 
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
@@ -156,23 +181,63 @@ def _prepared(model: type[Entity], follow: Follow) -> _Prepared:
         joined = _join_to_ones(_table_of(root), root, follow, columns, tables)
         statement = select(*columns).select_from(joined).where(col(root.id).in_(_IDS))
         to_one = _Statement(statement, tuple(tables))
-    items = []
+    items, branches = _items_statement(follow)
+    prepared = follow.prepared[model] = _Prepared(to_one, items, branches)
+    return prepared
+
+
+def _items_statement(
+    follow: Follow,
+) -> tuple[Select[Any] | CompoundSelect[Any] | None, tuple[_ItemBranch, ...]]:
+    """One statement for the items of every item table `follow` names, with what each item
+    names joined: each table's columns have places of their own in the row (NULL, cast to
+    their type, in the other tables' rows), after the branch index, owner and item id by
+    which the rows are ordered."""
+    parts: list[tuple[list[ColumnElement[Any]], Any, Any, FromClause]] = []
+    branches: list[_ItemBranch] = []
+    place = _LEADING
     for (item_model, foreign_key), deeper in follow.items.items():
         item = aliased(item_model)
         names = _columns_of(item_model)
-        item_columns: list[ColumnElement[Any]] = [getattr(item, name) for name in names]
-        item_tables = [_Joined(item_model, 0, names)]
-        item_from = _join_to_ones(_table_of(item), item, deeper, item_columns, item_tables)
+        columns: list[ColumnElement[Any]] = [getattr(item, name) for name in names]
+        tables = [_Joined(item_model, 0, names)]
+        joined = _join_to_ones(_table_of(item), item, deeper, columns, tables)
         owner = getattr(item, foreign_key)
-        statement = (
-            select(*item_columns)
-            .select_from(item_from)
-            .where(owner.in_(_IDS))
-            .order_by(owner, col(item.id))
+        parts.append((columns, owner, col(item.id), joined))
+        branches.append(
+            _ItemBranch(
+                item_model,
+                foreign_key,
+                tuple(_Joined(t.model, t.start + place, t.names) for t in tables),
+            )
         )
-        items.append((item_model, foreign_key, _Statement(statement, tuple(item_tables))))
-    prepared = follow.prepared[model] = _Prepared(to_one, tuple(items))
-    return prepared
+        place += len(columns)
+    if not parts:
+        return None, ()
+    selects = []
+    for index, (_columns, owner, item_id, joined) in enumerate(parts):
+        row: list[ColumnElement[Any]] = [
+            literal(index).label("branch"),
+            owner.label("owner"),
+            item_id.label("item"),
+        ]
+        for other, (other_columns, *_rest) in enumerate(parts):
+            row += other_columns if other == index else [_null_of(c) for c in other_columns]
+        numbered = [column.label(f"c{place}") for place, column in enumerate(row)]
+        selects.append(select(*numbered).select_from(joined).where(owner.in_(_IDS)))
+    ordering: list[ColumnElement[Any]] = [literal_column(f"c{n}") for n in range(_LEADING)]
+    if len(selects) == 1:
+        return selects[0].order_by(*ordering), tuple(branches)
+    return union_all(*selects).order_by(*ordering), tuple(branches)
+
+
+# What precedes every table's columns in an items row: the branch index, owner and item id.
+_LEADING = 3
+
+
+def _null_of(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """NULL of `column`'s type: PostgreSQL wants each column of a union of one type."""
+    return cast(null(), column.type)
 
 
 def _keep(related: Related, row: Sequence[Any], tables: Iterable[_Joined]) -> None:
@@ -188,7 +253,7 @@ async def fetch_related(
     session: AsyncSession, model: type[Entity], ids: Sequence[str], follow: Follow
 ) -> Related:
     """The records `follow` reaches from the rows of `model` with `ids`: one statement for
-    every to-one reference at every depth, and one per item table."""
+    every to-one reference at every depth, and one for the items of every item table."""
     related = Related()
     if not ids:
         return related
@@ -198,15 +263,17 @@ async def fetch_related(
         rows = await session.execute(prepared.to_one.statement, parameters)
         for row in rows.all():
             _keep(related, row, prepared.to_one.tables)
-    for item_model, foreign_key, reading in prepared.items:
-        item_table, *joined = reading.tables
-        by_owner: dict[str, list[RowRecord]] = defaultdict(list)
-        for row in (await session.execute(reading.statement, parameters)).all():
+    if prepared.items is not None:
+        by_branch: list[dict[str, list[RowRecord]]] = [defaultdict(list) for _ in prepared.branches]
+        for row in (await session.execute(prepared.items, parameters)).all():
+            branch = prepared.branches[row[0]]
+            item_table, *joined = branch.tables
             item = item_table.record(row)
             assert item is not None
-            by_owner[getattr(item, foreign_key)].append(item)
+            by_branch[row[0]][getattr(item, branch.foreign_key)].append(item)
             _keep(related, row, joined)
-        related.items[(item_model, foreign_key)] = by_owner
+        for branch, by_owner in zip(prepared.branches, by_branch, strict=True):
+            related.items[(branch.model, branch.foreign_key)] = by_owner
     return related
 
 
