@@ -13,6 +13,7 @@ from graphql.pyutils import Path
 from app.db import Reader
 from app.domain.models import Entity
 from app.domain.related import Related, RowRecord, fetch_related
+from app.graphql.planned.generated import builder_of
 from app.graphql.planned.plans import Compiled, ObjectPlan, Shape, Step, UnionPlan
 from app.graphql.records import from_row
 
@@ -178,6 +179,8 @@ def _complete(
         if member is None:
             raise UnplannableError
         plan = member
+    if position is None:
+        return builder_of(plan, _HELPERS)(value, run)
     return _object(run, plan, value, position, path)
 
 
@@ -206,6 +209,9 @@ def _object(
             continue
         coerce = step.coerce
         if coerce is not None:
+            if value.__class__ is step.unchanged:
+                out[key] = value
+                continue
             if step.shape.items_non_null:
                 out[key] = _leaves(value, coerce, step.shape, 0)
                 continue
@@ -284,3 +290,11 @@ def _propagate(run: Run, position: Position, error: GraphQLError) -> list[GraphQ
             return []
         current = current.parent
     return [error]
+
+
+# What generated builders call.
+_HELPERS: dict[str, Any] = {
+    "complete": _complete,
+    "leaves": _leaves,
+    "Unplannable": UnplannableError,
+}

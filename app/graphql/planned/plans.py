@@ -94,6 +94,8 @@ class Step:
     walked: bool = False
     # For a plain field: the attribute it reads (read directly, `read` is then its reader).
     attribute: str | None = None
+    # For a leaf: the class of the values its coercion hands back unchanged (not called then).
+    unchanged: type | None = None
 
 
 @dataclass
@@ -108,6 +110,8 @@ class ObjectPlan:
     steps: list[Step] = field(default_factory=list)
     # Whether any step below is left to the standard executor (paths are then tracked).
     delegates: bool = False
+    # The builder generated from the steps (`generated.builder_of`), once first used.
+    builder: Callable[[Any, Any], dict[str, Any]] | None = None
 
 
 @dataclass
@@ -239,7 +243,8 @@ class Compiler:
         if isinstance(named, GraphQLEnumType):
             step.coerce = _remembered(named.coerce_output_value)
         elif isinstance(named, GraphQLLeafType):
-            step.coerce = _coercion(named)
+            step.coerce = named.coerce_output_value
+            step.unchanged = _UNCHANGED.get(named.name)
         if isinstance(link, ToOne):
             if follow is None or not parent.has_row:
                 raise NotPlannedError
@@ -287,15 +292,6 @@ def _delegates(step: Step) -> bool:
 
 # Scalars whose output coercion hands back a value of exactly this class unchanged.
 _UNCHANGED = {GraphQLString.name: str, GraphQLID.name: str, GraphQLBoolean.name: bool}
-
-
-def _coercion(scalar: GraphQLLeafType) -> Callable[[Any], Any]:
-    """The output coercion of `scalar`, skipped for values it would hand back unchanged."""
-    coerce = scalar.coerce_output_value
-    kind = _UNCHANGED.get(scalar.name)
-    if kind is None:
-        return coerce
-    return lambda value: value if type(value) is kind else coerce(value)
 
 
 def _remembered(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
