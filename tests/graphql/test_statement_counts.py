@@ -143,18 +143,17 @@ async def test_statements_do_not_grow_with_the_page(
     # Given the first five leads of the list carry every kind of related record
     numbers = await give_every_kind(gql, field)
 
-    # When pages of 5, 50 and 100 leads are read with a rich selection
+    # When pages of 5, 10, 50 and 100 leads are read with a rich selection
     queries, sent = {}, {}
-    for first in (5, 50, 100):
+    for first in (5, 10, 50, 100):
         queries[first], sent[first], page = await count_statements(gql, statements, field, first)
         assert len(page["nodes"]) == min(first, page["totalCount"])
         assert [node["number"] for node in page["nodes"][:5]] == numbers
 
     # Then each sends the same statements, as many for 100 leads as for 5
     expected = QUERIES_PER_PAGE
-    assert queries == {5: expected, 50: expected, 100: expected}
-    assert sent[50] == sent[5]
-    assert sent[100] == sent[5]
+    assert queries == {5: expected, 10: expected, 50: expected, 100: expected}
+    assert sent[10] == sent[50] == sent[100] == sent[5]
 
 
 async def test_the_first_five_leads_hold_every_kind_of_record(
