@@ -7,7 +7,6 @@ short session of its own, so concurrently running resolvers never share one.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -124,78 +123,122 @@ class LeadsByContactLoader(DataLoader[ContactLeadsKey, list[Lead]]):
         return [found[key] for key in keys]
 
 
-@dataclass(frozen=True)
 class Loaders:
-    """The loaders of one request."""
+    """The loaders of one request, each made when first used (most requests use few)."""
 
-    status: RecordByIdLoader[models.LeadStatus]
-    lead_type: RecordByIdLoader[models.LeadType]
-    category: RecordByIdLoader[models.LeadCategory]
-    lost_reason: RecordByIdLoader[models.LostReason]
-    contact: RecordByIdLoader[models.Contact]
-    accounts_receivable: RecordByIdLoader[models.AccountsReceivable]
-    user: RecordByIdLoader[models.User]
-    unit: RecordByIdLoader[models.Unit]
-    group: RecordByIdLoader[models.Group]
-    privacy_level: RecordByIdLoader[models.PrivacyLevel]
-    competitor: RecordByIdLoader[models.Competitor]
-    product: RecordByIdLoader[models.Product]
-    product_type: RecordByIdLoader[models.ProductType]
-    product_family: RecordByIdLoader[models.ProductFamily]
-    product_brand: RecordByIdLoader[models.ProductBrand]
-    subscription_package: RecordByIdLoader[models.SubscriptionPackage]
-    communication: RecordByIdLoader[models.Communication]
-    notification: RecordByIdLoader[models.Notification]
-    lead_users: SetItemsByLeadIdLoader[LeadUser]
-    lead_competitors: SetItemsByLeadIdLoader[LeadCompetitor]
-    lead_products: SetItemsByLeadIdLoader[LeadProduct]
-    history: HistoryByLeadLoader
-    contact_leads: LeadsByContactLoader
-
-    @cached_property
-    def _by_model(self) -> dict[type[Entity], Any]:
-        found = (getattr(self, field.name) for field in fields(self))
-        return {
-            loader.model: loader
-            for loader in found
-            if isinstance(loader, RecordByIdLoader | SetItemsByLeadIdLoader)
-        }
-
-    def records(self, model: type[Record]) -> RecordByIdLoader[Record]:
-        """The loader of `model`'s records by id."""
-        loader: RecordByIdLoader[Record] = self._by_model[model]
-        return loader
-
-    def items(self, model: type[Entity]) -> SetItemsByLeadIdLoader[Any]:
-        """The loader of `model`'s items by lead id."""
-        loader: SetItemsByLeadIdLoader[Any] = self._by_model[model]
-        return loader
+    def __init__(self, reader: Reader, actor: Actor | None) -> None:
+        self.reader = reader
+        self.actor = actor
+        self._loaders: dict[Any, Any] = {}
 
     @classmethod
     def create(cls, reader: Reader, actor: Actor | None) -> "Loaders":
         """Fresh loaders over `reader`, for one request by `actor`."""
-        return cls(
-            status=RecordByIdLoader(reader, models.LeadStatus),
-            lead_type=RecordByIdLoader(reader, models.LeadType),
-            category=RecordByIdLoader(reader, models.LeadCategory),
-            lost_reason=RecordByIdLoader(reader, models.LostReason),
-            contact=RecordByIdLoader(reader, models.Contact),
-            accounts_receivable=RecordByIdLoader(reader, models.AccountsReceivable),
-            user=RecordByIdLoader(reader, models.User),
-            unit=RecordByIdLoader(reader, models.Unit),
-            group=RecordByIdLoader(reader, models.Group),
-            privacy_level=RecordByIdLoader(reader, models.PrivacyLevel),
-            competitor=RecordByIdLoader(reader, models.Competitor),
-            product=RecordByIdLoader(reader, models.Product),
-            product_type=RecordByIdLoader(reader, models.ProductType),
-            product_family=RecordByIdLoader(reader, models.ProductFamily),
-            product_brand=RecordByIdLoader(reader, models.ProductBrand),
-            subscription_package=RecordByIdLoader(reader, models.SubscriptionPackage),
-            communication=RecordByIdLoader(reader, models.Communication),
-            notification=RecordByIdLoader(reader, models.Notification),
-            lead_users=SetItemsByLeadIdLoader(reader, LeadUser),
-            lead_competitors=SetItemsByLeadIdLoader(reader, LeadCompetitor),
-            lead_products=SetItemsByLeadIdLoader(reader, LeadProduct),
-            history=HistoryByLeadLoader(reader),
-            contact_leads=LeadsByContactLoader(reader, actor),
-        )
+        return cls(reader, actor)
+
+    def records(self, model: type[Record]) -> RecordByIdLoader[Record]:
+        """The loader of `model`'s records by id."""
+        loader: RecordByIdLoader[Record] | None = self._loaders.get(model)
+        if loader is None:
+            loader = self._loaders[model] = RecordByIdLoader(self.reader, model)
+        return loader
+
+    def items(self, model: type[Entity]) -> SetItemsByLeadIdLoader[Any]:
+        """The loader of `model`'s items by lead id."""
+        key = ("items", model)
+        loader: SetItemsByLeadIdLoader[Any] | None = self._loaders.get(key)
+        if loader is None:
+            loader = self._loaders[key] = SetItemsByLeadIdLoader(self.reader, model)
+        return loader
+
+    @property
+    def status(self) -> RecordByIdLoader[models.LeadStatus]:
+        return self.records(models.LeadStatus)
+
+    @property
+    def lead_type(self) -> RecordByIdLoader[models.LeadType]:
+        return self.records(models.LeadType)
+
+    @property
+    def category(self) -> RecordByIdLoader[models.LeadCategory]:
+        return self.records(models.LeadCategory)
+
+    @property
+    def lost_reason(self) -> RecordByIdLoader[models.LostReason]:
+        return self.records(models.LostReason)
+
+    @property
+    def contact(self) -> RecordByIdLoader[models.Contact]:
+        return self.records(models.Contact)
+
+    @property
+    def accounts_receivable(self) -> RecordByIdLoader[models.AccountsReceivable]:
+        return self.records(models.AccountsReceivable)
+
+    @property
+    def user(self) -> RecordByIdLoader[models.User]:
+        return self.records(models.User)
+
+    @property
+    def unit(self) -> RecordByIdLoader[models.Unit]:
+        return self.records(models.Unit)
+
+    @property
+    def group(self) -> RecordByIdLoader[models.Group]:
+        return self.records(models.Group)
+
+    @property
+    def privacy_level(self) -> RecordByIdLoader[models.PrivacyLevel]:
+        return self.records(models.PrivacyLevel)
+
+    @property
+    def competitor(self) -> RecordByIdLoader[models.Competitor]:
+        return self.records(models.Competitor)
+
+    @property
+    def product(self) -> RecordByIdLoader[models.Product]:
+        return self.records(models.Product)
+
+    @property
+    def product_type(self) -> RecordByIdLoader[models.ProductType]:
+        return self.records(models.ProductType)
+
+    @property
+    def product_family(self) -> RecordByIdLoader[models.ProductFamily]:
+        return self.records(models.ProductFamily)
+
+    @property
+    def product_brand(self) -> RecordByIdLoader[models.ProductBrand]:
+        return self.records(models.ProductBrand)
+
+    @property
+    def subscription_package(self) -> RecordByIdLoader[models.SubscriptionPackage]:
+        return self.records(models.SubscriptionPackage)
+
+    @property
+    def communication(self) -> RecordByIdLoader[models.Communication]:
+        return self.records(models.Communication)
+
+    @property
+    def notification(self) -> RecordByIdLoader[models.Notification]:
+        return self.records(models.Notification)
+
+    @property
+    def lead_users(self) -> SetItemsByLeadIdLoader[LeadUser]:
+        return self.items(LeadUser)
+
+    @property
+    def lead_competitors(self) -> SetItemsByLeadIdLoader[LeadCompetitor]:
+        return self.items(LeadCompetitor)
+
+    @property
+    def lead_products(self) -> SetItemsByLeadIdLoader[LeadProduct]:
+        return self.items(LeadProduct)
+
+    @cached_property
+    def history(self) -> HistoryByLeadLoader:
+        return HistoryByLeadLoader(self.reader)
+
+    @cached_property
+    def contact_leads(self) -> LeadsByContactLoader:
+        return LeadsByContactLoader(self.reader, self.actor)
