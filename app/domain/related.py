@@ -64,6 +64,11 @@ class Follow:
     to_one: dict[str, tuple[type[Entity], "Follow"]] = field(default_factory=dict)
     # (item table, its foreign key naming this table) -> what to read around the items.
     items: dict[tuple[type[Entity], str], "Follow"] = field(default_factory=dict)
+    # The table it reads around (None for rows of any table).
+    model: type[Entity] | None = None
+    # On the follow of the rows met first: the columns read of each table reached (every
+    # column of a table not named here, and of one named with None).
+    columns: dict[type[Entity], set[str] | None] = field(default_factory=dict)
     # The statements reading it from rows of a table, made once (see `_prepared`).
     prepared: dict[type[Entity], "_Prepared"] = field(default_factory=dict, repr=False)
 
@@ -75,12 +80,12 @@ class Follow:
     def follow(self, foreign_key: str, model: type[Entity]) -> "Follow":
         """What to read around the record `foreign_key` names (added when new)."""
         if foreign_key not in self.to_one:
-            self.to_one[foreign_key] = (model, Follow())
+            self.to_one[foreign_key] = (model, Follow(model=model))
         return self.to_one[foreign_key][1]
 
     def items_of(self, model: type[Entity], foreign_key: str) -> "Follow":
         """What to read around the items of `model` pointing here by `foreign_key`."""
-        return self.items.setdefault((model, foreign_key), Follow())
+        return self.items.setdefault((model, foreign_key), Follow(model=model))
 
 
 @dataclass
@@ -145,26 +150,39 @@ class _Prepared:
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 
 
-def _columns_of(model: type[Entity]) -> tuple[str, ...]:
+def columns_of(model: type[Entity]) -> tuple[str, ...]:
+    """The columns of `model`'s table."""
     return tuple(model.__table__.columns.keys())  # type: ignore[attr-defined]
+
+
+Columns = dict[type[Entity], set[str] | None]
+
+
+def _read(model: type[Entity], columns: Columns) -> tuple[str, ...]:
+    """The columns read of `model`'s table: its id and those `columns` names for it."""
+    wanted = columns.get(model)
+    return tuple(
+        name for name in columns_of(model) if wanted is None or name == "id" or name in wanted
+    )
 
 
 def _join_to_ones(
     from_clause: FromClause,
     parent: Any,
     follow: Follow,
+    read: Columns,
     columns: list[ColumnElement[Any]],
     tables: list[_Joined],
 ) -> FromClause:
     """`from_clause` left-joined to every table `follow` reaches from `parent` by to-one
-    references, their columns appended to `columns`."""
+    references, the columns `read` names appended to `columns`."""
     for foreign_key, (model, deeper) in follow.to_one.items():
         alias = aliased(model)
-        names = _columns_of(model)
+        names = _read(model, read)
         tables.append(_Joined(model, len(columns), names))
         columns.extend(getattr(alias, name) for name in names)
         from_clause = from_clause.outerjoin(alias, col(alias.id) == getattr(parent, foreign_key))
-        from_clause = _join_to_ones(from_clause, alias, deeper, columns, tables)
+        from_clause = _join_to_ones(from_clause, alias, deeper, read, columns, tables)
     return from_clause
 
 
@@ -178,7 +196,7 @@ def _prepared(model: type[Entity], follow: Follow) -> _Prepared:
         columns: list[ColumnElement[Any]] = []
         tables: list[_Joined] = []
         root = aliased(model)
-        joined = _join_to_ones(_table_of(root), root, follow, columns, tables)
+        joined = _join_to_ones(_table_of(root), root, follow, follow.columns, columns, tables)
         statement = select(*columns).select_from(joined).where(col(root.id).in_(_IDS))
         to_one = _Statement(statement, tuple(tables))
     items, branches = _items_statement(follow)
@@ -198,10 +216,10 @@ def _items_statement(
     place = _LEADING
     for (item_model, foreign_key), deeper in follow.items.items():
         item = aliased(item_model)
-        names = _columns_of(item_model)
+        names = _read(item_model, follow.columns)
         columns: list[ColumnElement[Any]] = [getattr(item, name) for name in names]
         tables = [_Joined(item_model, 0, names)]
-        joined = _join_to_ones(_table_of(item), item, deeper, columns, tables)
+        joined = _join_to_ones(_table_of(item), item, deeper, follow.columns, columns, tables)
         owner = getattr(item, foreign_key)
         parts.append((columns, owner, col(item.id), joined))
         branches.append(

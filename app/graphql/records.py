@@ -41,10 +41,14 @@ def mutation(description: str) -> Callable[[Resolver], Resolver]:
 
 @cache
 def _plain_fields(cls: Any) -> tuple[tuple[str, ...], bool]:
-    """The names of a GraphQL type's plain fields, and whether it keeps its row."""
     definition = cls.__strawberry_definition__
     names = tuple(field.python_name for field in definition.fields if field.base_resolver is None)
     return names, "row" in cls.__dataclass_fields__
+
+
+def plain_fields(cls: type) -> tuple[str, ...]:
+    """The attributes `from_row` copies into a GraphQL type's objects."""
+    return _plain_fields(cast(Any, cls))[0]
 
 
 def from_row(cls: type[T], row: Entity) -> T:

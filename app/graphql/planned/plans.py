@@ -33,8 +33,8 @@ from graphql.execution.collect_fields import CollectedFields, FieldDetailsList
 from strawberry.types.field import StrawberryField
 
 from app.domain.models import Entity
-from app.domain.related import Follow
-from app.graphql.records import LINK, Items, ToOne
+from app.domain.related import Columns, Follow, columns_of
+from app.graphql.records import LINK, Items, ToOne, plain_fields
 
 DEFINITION = "strawberry-definition"
 
@@ -177,35 +177,63 @@ class Compiler:
     def __init__(self, collector: Collector) -> None:
         self.collector = collector
         self.follows: dict[type[Entity], Follow] = {}
+        self.columns: Columns = {}
 
     def compile(self, output: GraphQLOutputType, nodes: FieldDetailsList) -> Compiled:
         """The plan for completing a value of `output` selected by `nodes`."""
         shape, named = Shape.of(output)
         root = self._named(named, nodes, None)
+        for follow in self.follows.values():
+            follow.columns = self.columns
         return Compiled(root, shape, self.follows)
 
+    def _want(self, model: type[Entity] | None, names: set[str] | None) -> None:
+        """Read these columns of `model`'s table (None: every column)."""
+        if model is None:
+            return
+        kept = self.columns.get(model, set())
+        if kept is not None:
+            self.columns[model] = None if names is None else kept | names
+
     def _named(
-        self, named: Any, nodes: FieldDetailsList, follow: Follow | None
+        self,
+        named: Any,
+        nodes: FieldDetailsList,
+        follow: Follow | None,
+        *,
+        embedded: bool = False,
     ) -> "ObjectPlan | UnionPlan":
         if isinstance(named, GraphQLObjectType):
-            return self._object(named, nodes, follow)
+            return self._object(named, nodes, follow, embedded=embedded)
         if isinstance(named, GraphQLUnionType):
             members = {
-                _strawberry_class(member): self._object(member, nodes, follow)
+                _strawberry_class(member): self._object(member, nodes, follow, embedded=embedded)
                 for member in named.types
             }
             return UnionPlan(members, any(plan.delegates for plan in members.values()))
         raise NotPlannedError
 
     def _object(
-        self, object_type: GraphQLObjectType, nodes: FieldDetailsList, follow: Follow | None
+        self,
+        object_type: GraphQLObjectType,
+        nodes: FieldDetailsList,
+        follow: Follow | None,
+        *,
+        embedded: bool = False,
     ) -> ObjectPlan:
         """The plan of `object_type`. `follow` is where its row's links go: None for an
-        object met before any fetch (its row's table then gets a follow of its own)."""
+        object met before any fetch (its row's table then gets a follow of its own);
+        `embedded` for an object a resolver makes from its parent's row."""
         cls = _strawberry_class(object_type)
         row_model = _row_model(cls)
         if follow is None and row_model is not None:
-            follow = self.follows.setdefault(row_model, Follow())
+            follow = self.follows.setdefault(row_model, Follow(model=row_model))
+        if follow is not None and follow.model is not None and not embedded:
+            # `from_row` copies the type's plain fields; a field that is no column (a
+            # property such as a contact's name) may read any of them.
+            plain = set(plain_fields(cls))
+            table = follow.model
+            self._want(table, plain if plain <= set(columns_of(table)) else None)
         plan = ObjectPlan(object_type, row_model, _has_row(cls))
         grouped, _defers, _forbidden = self.collector.collect_subfields(object_type, nodes)
         for key, field_nodes in grouped.items():
@@ -249,6 +277,7 @@ class Compiler:
             if follow is None or not parent.has_row:
                 raise NotPlannedError
             target = _strawberry_class(named)
+            self._want(follow.model, {link.foreign_key})
             step.read = _to_one_reader(target, link)
             step.plan = self._named(named, nodes, follow.follow(link.foreign_key, link.model))
         elif isinstance(link, Items):
@@ -256,6 +285,7 @@ class Compiler:
             fetched_first = any(follow is root for root in self.follows.values())
             if follow is None or parent.row_model is None or not fetched_first:
                 raise NotPlannedError
+            self._want(link.model, {link.foreign_key, *(link.only or ())[:1]})
             step.read = _items_reader(_strawberry_class(named), link)
             step.plan = self._named(named, nodes, follow.items_of(link.model, link.foreign_key))
         elif resolver is None:
@@ -266,6 +296,8 @@ class Compiler:
                 step.walked = True
                 step.plan = self._named(named, nodes, None)
         elif not resolver.is_async:
+            # A resolver may read any column of its object's row.
+            self._want(None if follow is None else follow.model, None)
             step.read = _call_resolver(resolver)
             if step.coerce is None:
                 step.plan = self._embedded(named, nodes, parent, follow)
@@ -283,7 +315,7 @@ class Compiler:
             cls = _strawberry_class(member)
             if _has_row(cls) and (follow is None or _row_model(cls) is not parent.row_model):
                 raise NotPlannedError
-        return self._named(named, nodes, follow)
+        return self._named(named, nodes, follow, embedded=True)
 
 
 def _delegates(step: Step) -> bool:
