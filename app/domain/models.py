@@ -340,28 +340,38 @@ class Counter(SQLModel, table=True):
 class Lead(Entity, table=True):
     """A sales opportunity with a contact."""
 
-    # The life cycle lists page by number; overdue and close-to-completion range over dates.
+    # Every list pages by number under its condition: the column of a view or filter, then
+    # the number, so that "condition ORDER BY number LIMIT n" reads the index in order and
+    # stops after n rows (a cursor, number > n, starts inside the same range). Overdue and
+    # close to completion range over dates within the open states.
     __table_args__ = (
         Index("ix_lead_state_number", "life_cycle_state", "number"),
         Index("ix_lead_state_expected", "life_cycle_state", "expected_completion_date"),
+        Index("ix_lead_type_number", "type_id", "number"),
+        Index("ix_lead_category_number", "category_id", "number"),
+        Index("ix_lead_contact_number", "contact_id", "number"),
+        Index("ix_lead_accounts_receivable_number", "accounts_receivable_id", "number"),
+        Index("ix_lead_source_number", "source_type", "number"),
+        Index("ix_lead_importance_number", "importance", "number"),
+        Index("ix_lead_priority_number", "priority", "number"),
     )
 
     number: int = Field(unique=True)
     version: int = 1
-    life_cycle_state: enums.LifeCycleState = Field(sa_type=_enum(enums.LifeCycleState), index=True)
+    life_cycle_state: enums.LifeCycleState = Field(sa_type=_enum(enums.LifeCycleState))
     status_id: str = _ref("lead_status", nullable=False)
-    type_id: str = _ref("lead_type", index=True, nullable=False)
-    category_id: str | None = _ref("lead_category", index=True)
-    importance: enums.Importance = Field(sa_type=_enum(enums.Importance), index=True)
-    priority: int = Field(index=True)
+    type_id: str = _ref("lead_type", nullable=False)
+    category_id: str | None = _ref("lead_category")
+    importance: enums.Importance = Field(sa_type=_enum(enums.Importance))
+    priority: int
     probability_to_win: int | None = None
     target_amount: Decimal | None = Field(default=None, sa_type=Money)
     description: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
-    contact_id: str = _ref("contact", index=True, nullable=False)
-    accounts_receivable_id: str | None = _ref("accounts_receivable", index=True)
-    source_type: enums.LeadSourceType = Field(sa_type=_enum(enums.LeadSourceType), index=True)
+    contact_id: str = _ref("contact", nullable=False)
+    accounts_receivable_id: str | None = _ref("accounts_receivable")
+    source_type: enums.LeadSourceType = Field(sa_type=_enum(enums.LeadSourceType))
     source_name: str | None = None
     source_communication_id: str | None = _ref("communication")
     source_notification_id: str | None = _ref("notification")
@@ -407,9 +417,14 @@ class LeadUser(Entity, table=True):
     """A user in a lead's team (`users_set`)."""
 
     __tablename__ = "lead_user"
-    __table_args__ = (UniqueConstraint("lead_id", "user_id"),)
+    # A lead's team by lead (the unique pair), and a user's leads by user: what a sales
+    # user may see.
+    __table_args__ = (
+        UniqueConstraint("lead_id", "user_id"),
+        Index("ix_lead_user_user_lead", "user_id", "lead_id"),
+    )
 
-    lead_id: str = _ref("lead", index=True, nullable=False)
+    lead_id: str = _ref("lead", nullable=False)
     user_id: str = _ref("user", nullable=False)
 
 
@@ -417,9 +432,10 @@ class LeadCompetitor(Entity, table=True):
     """A competitor chasing a lead (`competitors_set`)."""
 
     __tablename__ = "lead_competitor"
+    # The unique pair finds a lead's competitors by lead.
     __table_args__ = (UniqueConstraint("lead_id", "competitor_id"),)
 
-    lead_id: str = _ref("lead", index=True, nullable=False)
+    lead_id: str = _ref("lead", nullable=False)
     competitor_id: str = _ref("competitor", nullable=False)
 
 
