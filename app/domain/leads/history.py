@@ -9,13 +9,14 @@ with its old and new value; a set's change lists the items added and removed.
 
 import base64
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, insert, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -142,55 +143,118 @@ def money_value(amount: Decimal | None) -> str | None:
     return None if amount is None else f"{amount:.2f}"
 
 
-class _Records:
-    """The records a snapshot names, read through the session (which keeps what it has)."""
+Reference = tuple[type[Entity], str | None]
+
+# The column of a lead that names a record, and the record's model: the reference fields,
+# then the sources' records.
+_REFERENCE_COLUMNS: dict[str, type[Entity]] = {
+    **{column: model for _, column, model in _REFERENCE_FIELDS},
+    **{column: model for model, _, column in SOURCE_REFERENCES.values()},
+}
+
+
+def references(values: Mapping[str, Any], items: Sequence[SetRow] = ()) -> list[Reference]:
+    """The records that lead column values (a lead's, or those a change will write) and set
+    items name."""
+    found: list[Reference] = [
+        (model, values[column]) for column, model in _REFERENCE_COLUMNS.items() if column in values
+    ]
+    for row in items:
+        level = item_level(row)
+        found.append((SET_ITEMS[level][0], getattr(row, f"{level}_id")))
+    return found
+
+
+def lead_references(lead: Lead, items: Sequence[SetRow] = ()) -> list[Reference]:
+    """The records a lead and its set items name."""
+    return references({column: getattr(lead, column) for column in _REFERENCE_COLUMNS}, items)
+
+
+@lru_cache(maxsize=256)
+def _natural_keys_of(models: tuple[type[Entity], ...]) -> Select[Any]:
+    """The statement that reads the natural keys of the records of `models` whose ids are
+    given as `ids_<index of the model>`; built once for each tuple of models."""
+    parts = [
+        select(
+            literal_column(str(index)),
+            col(model.id),
+            getattr(model, NATURAL_KEYS.get(model, "name")),
+        ).where(col(model.id).in_(bindparam(f"ids_{index}", expanding=True)))
+        for index, model in enumerate(models)
+    ]
+    return parts[0] if len(parts) == 1 else union_all(*parts)  # type: ignore[return-value]
+
+
+class Records:
+    """The natural keys of the records snapshots name: one statement for all of them (a
+    UNION over their tables), and known from then on for the next snapshot of the same
+    write, whose before and after name mostly the same records."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.keys: dict[tuple[type[Entity], str], str | None] = {}
 
-    async def value(self, model: type[Entity], record_id: str | None) -> dict[str, Any] | None:
+    async def load(self, wanted: Iterable[Reference]) -> None:
+        """Know the natural key of every record in `wanted` (None for an id naming nothing)."""
+        missing: dict[type[Entity], set[str]] = defaultdict(set)
+        for model, record_id in wanted:
+            if record_id is not None and (model, record_id) not in self.keys:
+                missing[model].add(record_id)
+        if not missing:
+            return
+        models = tuple(missing)
+        given = {f"ids_{index}": sorted(missing[model]) for index, model in enumerate(models)}
+        statement = _natural_keys_of(models)
+        for index, record_id, key in (await self.session.execute(statement, given)).all():
+            self.keys[models[index], record_id] = key
+        for model, ids in missing.items():
+            for record_id in ids:
+                self.keys.setdefault((model, record_id), None)
+
+    def value(self, model: type[Entity], record_id: str | None) -> dict[str, Any] | None:
+        """A reference as history holds it: its id and natural key (`load` it first)."""
         if record_id is None:
             return None
-        row = await self.session.get(model, record_id)
-        key = NATURAL_KEYS.get(model, "name")
-        return {"id": record_id, key: None if row is None else getattr(row, key)}
+        return {"id": record_id, NATURAL_KEYS.get(model, "name"): self.keys[model, record_id]}
 
 
-async def _source(records: _Records, lead: Lead) -> dict[str, Any]:
+def _source(records: Records, lead: Lead) -> dict[str, Any]:
     if lead.source_type in SOURCE_REFERENCES:
         model, label, column = SOURCE_REFERENCES[lead.source_type]
-        return {
-            "type": lead.source_type.value,
-            label: await records.value(model, getattr(lead, column)),
-        }
+        return {"type": lead.source_type.value, label: records.value(model, getattr(lead, column))}
     return {"type": lead.source_type.value, "name": lead.source_name}
 
 
-async def _set_item(records: _Records, row: SetRow) -> dict[str, Any]:
+def _set_item(records: Records, row: SetRow) -> dict[str, Any]:
     level = item_level(row)
     model, _ = SET_ITEMS[level]
-    return {"id": row.id, level: await records.value(model, getattr(row, f"{level}_id"))}
+    return {"id": row.id, level: records.value(model, getattr(row, f"{level}_id"))}
 
 
 async def snapshot(
-    session: AsyncSession, lead: Lead, items: Sequence[SetRow] | None = None
+    session: AsyncSession,
+    lead: Lead,
+    items: Sequence[SetRow] | None = None,
+    records: Records | None = None,
 ) -> Snapshot:
     """Every field of a lead that history records, as typed JSON (`items`: its set rows,
-    when the caller has them already)."""
-    records = _Records(session)
+    when the caller has them already; `records`: what an earlier snapshot of the same write
+    knows)."""
+    records = records or Records(session)
+    rows = await set_rows(session, lead.id) if items is None else items
+    await records.load(lead_references(lead, rows))
     fields: Snapshot = {name: _plain(getattr(lead, name)) for name in _PLAIN_FIELDS}
     fields["target_amount"] = money_value(lead.target_amount)
     fields |= {name: date_value(getattr(lead, name)) for name in _DATE_FIELDS}
     for name, column, model in _REFERENCE_FIELDS:
-        fields[name] = await records.value(model, getattr(lead, column))
-    fields["lead_source"] = await _source(records, lead)
+        fields[name] = records.value(model, getattr(lead, column))
+    fields["lead_source"] = _source(records, lead)
     fields["estimated_completion_time"] = {
         "value": lead.estimated_value,
         "unit": lead.estimated_unit.value,
     }
-    rows = await set_rows(session, lead.id) if items is None else items
     for name, kind in SET_FIELDS.items():
-        fields[name] = [await _set_item(records, row) for row in rows if kind.holds(row)]
+        fields[name] = [_set_item(records, row) for row in rows if kind.holds(row)]
     return {name: fields[name] for name in FIELD_ORDER}
 
 
@@ -241,17 +305,20 @@ async def record(
     changes: list[dict[str, Any]],
 ) -> LeadChange:
     """Add the history entry of one action, in the transaction of the action itself."""
-    entry = LeadChange(
-        lead_id=lead_id,
-        at=now,
-        action=action,
-        by_user_id=actor.user_id,
-        by_unit_id=actor.unit_id,
-        changes=changes,
-    )
-    session.add(entry)
-    await session.flush()
+    values = {
+        "lead_id": lead_id,
+        "at": now,
+        "action": action,
+        "by_user_id": actor.user_id,
+        "by_unit_id": actor.unit_id,
+        "changes": changes,
+    }
+    entry: LeadChange = (await session.scalars(_INSERT_CHANGE, [values])).one()
     return entry
+
+
+# An entry's INSERT, which gives it back with its sequence number.
+_INSERT_CHANGE = insert(LeadChange).returning(LeadChange)
 
 
 def encode_cursor(sequence: int) -> str:

@@ -8,7 +8,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.domain.auth import Actor
 from app.domain.contacts import AccountsReceivableChoice, check_new_accounts_receivable
@@ -88,13 +90,22 @@ async def update_lead(session: AsyncSession, action: LeadAction, changes: LeadCh
 async def _status_in_state(
     session: AsyncSession,
     ref: Ref | None,
-    default_id: str,
+    lead: Lead,
+    kind: Action,
     state: LifeCycleState,
     problems: Problems,
 ) -> LeadStatus | None:
-    """The status named (or the lead type's default), which must belong to `state`."""
+    """The status named (or the lead type's default for `kind`), which must belong to
+    `state`."""
     if ref is None:
-        return await session.get(LeadStatus, default_id)
+        # The default status, read through the lead type in one statement.
+        default = getattr(LeadType, _DEFAULT_STATUS[kind])
+        statement = (
+            select(LeadStatus)
+            .join(LeadType, default == col(LeadStatus.id))
+            .where(col(LeadType.id) == lead.type_id)
+        )
+        return await session.scalar(statement)
     path: Path = ("status",)
     status = await find_one(session, LeadStatus, ref, path, "lead status", problems)
     if status is not None and status.life_cycle_state is not state:
@@ -116,10 +127,7 @@ async def _transition(
     target = TRANSITIONS[kind].target
     assert target is not None
     problems = Problems()
-    lead_type = await session.get(LeadType, lead.type_id)
-    assert lead_type is not None
-    default_status = getattr(lead_type, _DEFAULT_STATUS[kind])
-    status = await _status_in_state(session, action.status, default_status, target, problems)
+    status = await _status_in_state(session, action.status, lead, kind, target, problems)
     plan = Plan()
     if check is not None:
         await check(lead, plan, problems)

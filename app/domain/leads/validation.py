@@ -183,12 +183,13 @@ class ChangeCheck(ScheduleCheck):
         self.plan.values["contact_id"] = contact.id
 
     async def lead_type(self) -> LeadType | None:
+        """The type named; None when none is (an update that keeps its type checks nothing
+        against it, so it is not read)."""
         ref = self.changes.type
         if isinstance(ref, Unset):
             if self.lead is None:
                 self.required("type", "A lead needs a type.")
-                return None
-            return await self.session.get(LeadType, self.lead.type_id)
+            return None
         lead_type = await find_one(
             self.session, LeadType, ref, _path("type"), "lead type", self.problems
         )

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, update
+from sqlalchemy import CursorResult, Float, delete, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from app.domain.auth import Actor
@@ -70,6 +71,27 @@ def _logged(values: dict[str, Any], actor: Actor, now: datetime) -> dict[str, An
         "updated_by_user_id": actor.user_id,
         "updated_by_unit_id": actor.unit_id,
     }
+
+
+# SQLite's RETURNING hands out a REAL column holding a whole number as an integer (a SELECT
+# reads it back as a float): these columns are made floats again, as any read gives them.
+_FLOAT_COLUMNS = tuple(
+    column.name
+    for column in Lead.__table__.c  # type: ignore[attr-defined]
+    if isinstance(column.type, Float)
+)
+
+# A new lead's INSERT, which gives the row back as stored.
+_INSERT_LEAD = insert(Lead).returning(Lead)
+
+
+def _as_read(lead: Lead) -> Lead:
+    """`lead` as a RETURNING clause gave it, with its values as a SELECT gives them."""
+    for name in _FLOAT_COLUMNS:
+        value = getattr(lead, name)
+        if isinstance(value, int):
+            set_committed_value(lead, name, float(value))
+    return lead
 
 
 async def _save_new_records(session: AsyncSession, plan: Plan, contact_id: str | None) -> None:
@@ -137,19 +159,19 @@ async def insert_lead(
     and the key before it checked the input)."""
     await _save_new_records(session, plan, plan.values.get("contact_id"))
     number = await next_number(session, NumberSeries.LEAD)
-    lead = Lead(
+    values = Lead(
         **_logged(plan.values, actor, now),
         number=number,
         created_at=now,
         created_by_user_id=actor.user_id,
         created_by_unit_id=actor.unit_id,
-    )
-    session.add(lead)
-    await session.flush()
+    ).model_dump()
+    # The row comes back as stored (a Decimal at its column's scale, dates in UTC), in the
+    # INSERT's own statement.
+    lead = _as_read((await session.scalars(_INSERT_LEAD, [values])).one())
     if idempotency_key is not None:
         await _record_key(session, idempotency_key, actor, lead.id, now)
     await _save_sets(session, lead.id, plan.sets)
-    await session.refresh(lead)  # the values as stored (a Decimal at its column's scale)
     after = await history.snapshot(session, lead, plan.sets.added)
     changes = history.differences({}, after)
     entry = await history.record(session, lead.id, Action.CREATE, actor, now, changes)
@@ -169,19 +191,30 @@ async def write_lead(
     `items`: the lead's set rows before the change, when the caller read them already.
     """
     before_items = await set_rows(session, lead.id) if items is None else items
-    before = await history.snapshot(session, lead, before_items)
+    # The records both snapshots name, the lead's and those the plan brings, in one read.
+    records = history.Records(session)
+    await records.load(
+        [
+            *history.lead_references(lead, before_items),
+            *history.references(plan.values, plan.sets.added),
+        ]
+    )
+    before = await history.snapshot(session, lead, before_items, records)
     await _save_new_records(session, plan, plan.values.get("contact_id", lead.contact_id))
     statement = (
         update(Lead)
         .where(col(Lead.id) == lead.id)
         .where(col(Lead.life_cycle_state) == lead.life_cycle_state)
         .values(**_logged(plan.values, action.actor, action.now), version=Lead.version + 1)
+        .returning(Lead)
+        # The lead read before takes the row as written, in the UPDATE's own statement.
+        .execution_options(populate_existing=True, synchronize_session=False)
     )
     if action.expected_version is not None:
         statement = statement.where(col(Lead.version) == action.expected_version)
-    result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
-    await session.refresh(lead)
-    if result.rowcount != 1:
+    written = (await session.scalars(statement)).one_or_none()
+    if written is None:
+        await session.refresh(lead)
         _check_version(lead, action.expected_version)
         ensure_allowed(kind, lead.life_cycle_state, path=("lead",), value=str(lead.number))
         raise DomainError.single(
@@ -190,9 +223,10 @@ async def write_lead(
             ErrorCode.CONFLICT,
             f"Lead {lead.number} changed while this request was applied; read it again and retry.",
         )
+    lead = _as_read(written)
     await _save_sets(session, lead.id, plan.sets)
     after_items = [row for row in before_items if row not in plan.sets.removed]
-    after = await history.snapshot(session, lead, [*after_items, *plan.sets.added])
+    after = await history.snapshot(session, lead, [*after_items, *plan.sets.added], records)
     changes = history.differences(before, after)
     entry = await history.record(session, lead.id, kind, action.actor, action.now, changes)
     return Written(lead, entry)
