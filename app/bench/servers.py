@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,11 @@ from app.bench.figures import WorkloadFailedError
 
 START_TIMEOUT_SECONDS = 60
 PRODUCT_FACTORY = "app.main:create_app"
+# The product with the hand-written baseline beside it (app/bench/baseline.py).
+BASELINE_FACTORY = "app.bench.baseline:create_app"
+# Points of a budget, and per second, that no run of the bench spends: every request is still
+# priced, but the workloads measure speed, not throttling.
+UNLIMITED = 10**9
 
 
 def environment(url: str, **settings: str) -> dict[str, str]:
@@ -60,38 +65,57 @@ def server_command(port: int, workers: int = 1, factory: str = PRODUCT_FACTORY) 
     ]
 
 
+def _status_bytes(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024
+    raise WorkloadFailedError(f"no {field} for process {pid}")
+
+
 @dataclass(frozen=True)
 class Server:
-    """A running uvicorn of one worker."""
+    """A running uvicorn: of one worker, its own process; of several, their supervisor."""
 
     url: str
     pid: int
 
-    def _status_bytes(self, field: str) -> int:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) * 1024
-        raise WorkloadFailedError(f"no {field} for process {self.pid}")
-
     def rss_bytes(self) -> int:
         """The worker's resident memory now."""
-        return self._status_bytes("VmRSS")
+        return _status_bytes(self.pid, "VmRSS")
 
     def peak_rss_bytes(self) -> int:
         """The most resident memory the worker has held so far."""
-        return self._status_bytes("VmHWM")
+        return _status_bytes(self.pid, "VmHWM")
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes of a server of several: the supervisor's children, but for
+        multiprocessing's resource tracker."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return sorted(
+            int(pid)
+            for pid in children
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        )
+
+    def workers_peak_rss_bytes(self) -> list[int]:
+        """The most resident memory each worker of a server of several has held so far."""
+        return [_status_bytes(pid, "VmHWM") for pid in self.worker_pids()]
 
 
 @contextmanager
 def serving(
-    database_url: str, log: Path, factory: str = PRODUCT_FACTORY, **settings: str
+    database_url: str,
+    log: Path,
+    factory: str = PRODUCT_FACTORY,
+    workers: int = 1,
+    **settings: str,
 ) -> Iterator[Server]:
-    """A server of the app `factory` makes over `database_url` with `settings`, until the
-    block ends; its output to `log`."""
+    """A server of `workers` processes of the app `factory` makes over `database_url` with
+    `settings`, until the block ends; its output to `log`."""
     port = _free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
-            server_command(port, factory=factory),
+            server_command(port, workers, factory),
             env=environment(database_url, **settings),
             stdout=output,
             stderr=output,
@@ -107,7 +131,25 @@ def serving(
                     break
             except httpx2.TransportError:
                 time.sleep(0.1)
+        while workers > 1 and len(server.worker_pids()) < workers:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise WorkloadFailedError(f"the workers did not start:\n{log.read_text()}")
+            time.sleep(0.1)
         yield server
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def serving_with_baseline(
+    database_url: str, log: Path, workers: int = 1
+) -> AbstractContextManager[Server]:
+    """A server of the product with the baseline beside it, budgets out of reach."""
+    return serving(
+        database_url,
+        log,
+        BASELINE_FACTORY,
+        workers,
+        RATE_LIMIT_POINTS=str(UNLIMITED),
+        RATE_LIMIT_RESTORE_RATE=str(UNLIMITED),
+    )

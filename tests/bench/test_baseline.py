@@ -10,8 +10,8 @@ import httpx2
 import pytest
 from graphql import parse, print_ast
 
-from app.bench import baseline, requests_workload
-from app.bench.requests_workload import ME, TYPENAME, Probe, one_lead, page
+from app.bench import baseline, mutations, probes, statements
+from app.bench.probes import ME, TYPENAME, Probe, deep_page, one_lead, overdue_page, page
 from app.settings import Settings
 from tests.conftest import Clock, GraphQLClient, StatementCounter
 from tests.graphql.test_statement_counts import RICH_SELECTION, give_every_kind
@@ -19,6 +19,8 @@ from tests.graphql.test_statement_counts import RICH_SELECTION, give_every_kind
 ADMINISTRATOR = "MPAdministrator"
 SALES_USER = "sales.main"
 TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
+# A lead number past the middle of the demo data's list.
+DEEP_NUMBER = 150
 
 
 @pytest.fixture
@@ -33,15 +35,15 @@ async def app(settings: Settings, clock: Clock) -> AsyncIterator[baseline.WithBa
 async def tokens(gql: GraphQLClient) -> dict[str, str]:
     """A token of the administrator and of sales.main."""
     assert gql.token is not None
-    login = requests_workload.LOGIN
-    answer = await gql.data(login, {"u": SALES_USER, "p": requests_workload.PASSWORD})
+    login = probes.LOGIN
+    answer = await gql.data(login, {"u": SALES_USER, "p": probes.PASSWORD})
     return {ADMINISTRATOR: gql.token, SALES_USER: answer["login"]["token"]}
 
 
 async def answers(http: httpx2.AsyncClient, probe: Probe, token: str | None) -> tuple[Any, Any]:
     """The product's `data` and the baseline's JSON for one kind of request."""
-    product = requests_workload.product_data(await http.send(probe.product(http, token)))
-    found = requests_workload.baseline_data(await http.send(probe.baseline(http, token)))
+    product = probes.product_data(await http.send(probe.product(http, token)))
+    found = probes.baseline_data(await http.send(probe.baseline(http, token)))
     return product, found
 
 
@@ -78,6 +80,31 @@ async def test_a_page_is_the_gateways_data(
     assert len(found["leads"]["nodes"]) == first
     if username == ADMINISTRATOR:
         assert [node["number"] for node in found["leads"]["nodes"][:5]] == numbers
+
+
+@pytest.mark.parametrize("username", [ADMINISTRATOR, SALES_USER])
+@pytest.mark.parametrize(
+    "probe",
+    [deep_page(100, DEEP_NUMBER), overdue_page(100), overdue_page(10, "Software Purchase")],
+    ids=["deep cursor", "overdue New Customer", "overdue Software Purchase"],
+)
+async def test_a_list_page_is_the_gateways_data(
+    gql: GraphQLClient,
+    http: httpx2.AsyncClient,
+    tokens: dict[str, str],
+    username: str,
+    probe: Probe,
+) -> None:
+    # Given the first five leads carry every kind of related record
+    await give_every_kind(gql, "leads")
+
+    # When a page deeper into the list, or of the overdue leads of a type, is asked of both
+    product, found = await answers(http, probe, tokens[username])
+
+    # Then both answer the same whole document, with leads in it
+    assert found == product
+    (connection,) = found.values()
+    assert connection["nodes"]
 
 
 @pytest.mark.parametrize("username", [ADMINISTRATOR, SALES_USER])
@@ -166,11 +193,11 @@ async def test_the_workload_counts_the_statements_of_each_request(
     # Given the kinds of request the workload times, the first five leads carrying every kind
     # of related record (so that a page of 10 needs every batch a page of 100 does)
     numbers = await give_every_kind(gql, "leads")
-    kinds = requests_workload.probes(numbers[0])
+    kinds = probes.read_probes(numbers[0], DEEP_NUMBER)
     signed_in: dict[str | None, str] = dict(tokens)
 
     # When it counts their statements in process
-    counted = await requests_workload.count_statements(app, signed_in, kinds)
+    counted = await statements.count_statements(app, signed_in, kinds)
 
     # Then the baseline's are the token's, the leads' and the set items', and the gateway
     # sends as many for a page of 10 as for a page of 100
@@ -178,15 +205,30 @@ async def test_the_workload_counts_the_statements_of_each_request(
     assert baseline_queries == {
         "page of 10": 3,
         "page of 100": 3,
+        "page of 100, no totalCount": 3,
+        "page of 100 after a deep cursor": 3,
         "lead by number": 3,
+        "overdue New Customer leads, page of 100": 3,
+        "sales user's page of 100": 3,
         "me": 1,
         "__typename": 0,
-        "sales user's page of 100": 3,
     }
     product = {name: sides["product"]["queries"] for name, sides in counted.items()}
-    assert product["page of 10"] == product["page of 100"]
+    assert product["page of 10"] == product["page of 100"] == 4
     assert product["__typename"] == 0
     assert all(
         len(sides["product"]["each_ms"]) == sides["product"]["statements"]
         for sides in counted.values()
     )
+
+
+async def test_the_workload_counts_the_statements_of_each_write(
+    app: baseline.WithBaseline, tokens: dict[str, str]
+) -> None:
+    # When the writes the workload times are sent in process, each on a lead of its own
+    counted = await mutations.count_mutation_statements(app, tokens[ADMINISTRATOR])
+
+    # Then each wrote, and its statements were counted and timed
+    assert list(counted) == ["createLead", "updateLead", "winLead"]
+    assert all(figures["queries"] > 0 for figures in counted.values())
+    assert all(len(figures["each_ms"]) == figures["statements"] for figures in counted.values())
