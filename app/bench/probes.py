@@ -20,8 +20,8 @@ OVERDUE_TYPE = "New Customer"
 # The contract's largest page (`first` at most 100): a page of 500 is refused, not timed.
 REFUSED_PAGE = 500
 
-# A lead with about 25 fields: the selection of the statement-count test
-# (tests/graphql/test_statement_counts.py), which the baseline answers.
+# A lead with about 25 fields, which the baseline answers; the statement-count test
+# (tests/graphql/test_statement_counts.py) reads pages of it.
 LEAD_SELECTION = """
 number lifeCycleState targetAmount
 status { name lifeCycleState }

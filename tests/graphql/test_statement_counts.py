@@ -6,54 +6,12 @@ from typing import Any
 
 import pytest
 
+from app.bench.probes import PAGE_SELECTION
 from app.settings import Settings
 from tests.conftest import GraphQLClient, StatementCounter
 
-RICH_SELECTION = """
-totalCount
-pageInfo { hasNextPage endCursor }
-edges { cursor }
-nodes {
-  number lifeCycleState targetAmount
-  status { name lifeCycleState }
-  type { name defaultCategory { name } }
-  category { name }
-  contactInformation { name demographics { idNumber } }
-  accountsReceivable { number accountOwner { name } }
-  leadSource {
-    __typename
-    ... on WebsiteSource { type name }
-    ... on AdvertisementSource { type name }
-    ... on CommunicationSource { type communication { number contactInformation { name } } }
-    ... on NotificationSource { type notification { number contactInformation { name } } }
-    ... on EmployeeRecommendation { type user { username } }
-    ... on ContactRecommendation { type contact { name } }
-    ... on CustomSource { type kind name }
-  }
-  assignedTo { user { username unit { name } } unit { name } }
-  ownedByGroup { name }
-  privacyLevel { name }
-  leadOwner { username }
-  subscriptionPackage { name }
-  lostReason { name }
-  usersSet { user { username } }
-  competitorsSet { competitor { name } }
-  servicesSet {
-    product { code productType { name } }
-    productType { name } productFamily { name } productBrand { name }
-  }
-  physicalGoodsSet { product { code productType { name } } productType { name } }
-  productsSet { product { code } productType { name } productFamily { name } productBrand { name } }
-  logInformation {
-    createdDate updatedDate
-    createdByUser { username } createdByUnit { name }
-    updatedByUser { username } updatedByUnit { name }
-  }
-  estimatedCompletionTime { value unit }
-  timeToCompletion { value unit }
-  timeOverdue { value unit }
-}
-"""
+# The bench's page (app/bench/probes.py): about 25 fields per lead, every kind of record.
+RICH_SELECTION = PAGE_SELECTION
 
 # Observed on a page of 5, 50 or 100 leads whose first five carry every kind of record: the
 # token's, the page's (the total counted in it), one for every record the leads name at any
