@@ -1,10 +1,10 @@
-"""Records around rows already read, fetched along foreign keys in as few statements as the
-shape allows: every to-one reference at any depth in one joined statement, and the items of
-each item table (with their own to-one references joined) in one statement each.
+"""Records around rows already read, fetched along foreign keys in two statements: every
+to-one reference at any depth in one joined statement, and the items of every item table
+(with their own to-one references joined) in one more.
 
 What to fetch is a `Follow`: the foreign keys to follow from a table, and the item tables that
 point back at it. The records come back as `RowRecord`s, keyed by table and id: plain objects
-with every column of the row as an attribute, as the table's model has them.
+with the columns read of the row as attributes, as the table's model has them.
 """
 
 from collections import defaultdict
@@ -56,21 +56,22 @@ def record_class(model: type[Entity]) -> type[RowRecord]:
     return type(f"{model.__name__}Record", (RowRecord,), properties)
 
 
+# The columns read of each table (every column of a table not named, or named with None).
+Columns = dict[type[Entity], set[str] | None]
+
+
 @dataclass(eq=False)
 class Follow:
     """What to read around rows of one table."""
 
+    # The table it reads around.
+    model: type[Entity]
     # Foreign key attribute of the table -> the table it names, and what to read around that.
     to_one: dict[str, tuple[type[Entity], "Follow"]] = field(default_factory=dict)
     # (item table, its foreign key naming this table) -> what to read around the items.
     items: dict[tuple[type[Entity], str], "Follow"] = field(default_factory=dict)
-    # The table it reads around (None for rows of any table).
-    model: type[Entity] | None = None
-    # On the follow of the rows met first: the columns read of each table reached (every
-    # column of a table not named here, and of one named with None).
-    columns: dict[type[Entity], set[str] | None] = field(default_factory=dict)
-    # The statements reading it from rows of a table, made once (see `_prepared`).
-    prepared: dict[type[Entity], "_Prepared"] = field(default_factory=dict, repr=False)
+    # The statements reading it, made on first use (see `_prepared`).
+    prepared: "_Prepared | None" = field(default=None, repr=False)
 
     @property
     def reads(self) -> bool:
@@ -80,12 +81,12 @@ class Follow:
     def follow(self, foreign_key: str, model: type[Entity]) -> "Follow":
         """What to read around the record `foreign_key` names (added when new)."""
         if foreign_key not in self.to_one:
-            self.to_one[foreign_key] = (model, Follow(model=model))
+            self.to_one[foreign_key] = (model, Follow(model))
         return self.to_one[foreign_key][1]
 
     def items_of(self, model: type[Entity], foreign_key: str) -> "Follow":
         """What to read around the items of `model` pointing here by `foreign_key`."""
-        return self.items.setdefault((model, foreign_key), Follow(model=model))
+        return self.items.setdefault((model, foreign_key), Follow(model))
 
 
 @dataclass
@@ -100,9 +101,18 @@ class Related:
         """The record of `model` with `record_id`, when it was fetched and exists."""
         return self.records.get((model, record_id))
 
-    def items_of(self, model: type[Entity], foreign_key: str, owner_id: str) -> list[RowRecord]:
-        """The items of `model` pointing at `owner_id` by `foreign_key`."""
-        return self.items.get((model, foreign_key), {}).get(owner_id, [])
+    def items_of(
+        self, model: type[Entity], foreign_key: str, owner_id: str
+    ) -> list[RowRecord] | None:
+        """The items of `model` pointing at `owner_id` by `foreign_key`; None when that
+        table's items were not fetched."""
+        owners = self.items.get((model, foreign_key))
+        return None if owners is None else owners.get(owner_id, [])
+
+    def merge(self, other: "Related") -> None:
+        """Hold what `other` holds too."""
+        self.records.update(other.records)
+        self.items.update(other.items)
 
 
 @dataclass(frozen=True)
@@ -155,9 +165,6 @@ def columns_of(model: type[Entity]) -> tuple[str, ...]:
     return tuple(model.__table__.columns.keys())  # type: ignore[attr-defined]
 
 
-Columns = dict[type[Entity], set[str] | None]
-
-
 def _read(model: type[Entity], columns: Columns) -> tuple[str, ...]:
     """The columns read of `model`'s table: its id and those `columns` names for it."""
     wanted = columns.get(model)
@@ -186,26 +193,26 @@ def _join_to_ones(
     return from_clause
 
 
-def _prepared(model: type[Entity], follow: Follow) -> _Prepared:
-    """The statements reading `follow` from rows of `model`, made on first use."""
-    prepared = follow.prepared.get(model)
-    if prepared is not None:
-        return prepared
+def _prepared(follow: Follow, read: Columns) -> _Prepared:
+    """The statements reading `follow` (and the columns `read` names), made on first use."""
+    if follow.prepared is not None:
+        return follow.prepared
+    model = follow.model
     to_one = None
     if follow.to_one:
         columns: list[ColumnElement[Any]] = []
         tables: list[_Joined] = []
         root = aliased(model)
-        joined = _join_to_ones(_table_of(root), root, follow, follow.columns, columns, tables)
+        joined = _join_to_ones(_table_of(root), root, follow, read, columns, tables)
         statement = select(*columns).select_from(joined).where(col(root.id).in_(_IDS))
         to_one = _Statement(statement, tuple(tables))
-    items, branches = _items_statement(follow)
-    prepared = follow.prepared[model] = _Prepared(to_one, items, branches)
-    return prepared
+    items, branches = _items_statement(follow, read)
+    follow.prepared = _Prepared(to_one, items, branches)
+    return follow.prepared
 
 
 def _items_statement(
-    follow: Follow,
+    follow: Follow, read: Columns
 ) -> tuple[Select[Any] | CompoundSelect[Any] | None, tuple[_ItemBranch, ...]]:
     """One statement for the items of every item table `follow` names, with what each item
     names joined: each table's columns have places of their own in the row (NULL, cast to
@@ -216,10 +223,10 @@ def _items_statement(
     place = _LEADING
     for (item_model, foreign_key), deeper in follow.items.items():
         item = aliased(item_model)
-        names = _read(item_model, follow.columns)
+        names = _read(item_model, read)
         columns: list[ColumnElement[Any]] = [getattr(item, name) for name in names]
         tables = [_Joined(item_model, 0, names)]
-        joined = _join_to_ones(_table_of(item), item, deeper, follow.columns, columns, tables)
+        joined = _join_to_ones(_table_of(item), item, deeper, read, columns, tables)
         owner = getattr(item, foreign_key)
         parts.append((columns, owner, col(item.id), joined))
         branches.append(
@@ -268,14 +275,15 @@ def _keep(related: Related, row: Sequence[Any], tables: Iterable[_Joined]) -> No
 
 
 async def fetch_related(
-    session: AsyncSession, model: type[Entity], ids: Sequence[str], follow: Follow
+    session: AsyncSession, follow: Follow, ids: Sequence[str], read: Columns
 ) -> Related:
-    """The records `follow` reaches from the rows of `model` with `ids`: one statement for
-    every to-one reference at every depth, and one for the items of every item table."""
+    """The records `follow` reaches from the rows of its table with `ids`, with the columns
+    `read` names: one statement for every to-one reference at every depth, and one for the
+    items of every item table."""
     related = Related()
     if not ids:
         return related
-    prepared = _prepared(model, follow)
+    prepared = _prepared(follow, read)
     parameters = {"ids": list(ids)}
     if prepared.to_one is not None:
         rows = await session.execute(prepared.to_one.statement, parameters)

@@ -61,7 +61,7 @@ class Run:
     executor: Any
     compiled: Compiled
     info: ContextInfo
-    related: dict[type[Entity], Related] = field(default_factory=dict)
+    related: Related = field(default_factory=Related)
     objects: dict[tuple[type, str], Any] = field(default_factory=dict)
     delegations: list[Delegation] = field(default_factory=list)
 
@@ -74,27 +74,18 @@ class Run:
         key = (target, record_id)
         found = self.objects.get(key)
         if found is None:
-            record = self._record(model, record_id)
+            record = self.related.record(model, record_id)
+            if record is None:
+                raise UnplannableError
             found = self.objects[key] = from_row(target, record)  # type: ignore[arg-type]
         return found
 
-    def item_object(self, target: type, record: RowRecord) -> Any:
-        """The `target` object for a fetched item."""
-        return from_row(target, record)  # type: ignore[arg-type]
-
     def items_of(self, model: type[Entity], foreign_key: str, owner_id: str) -> list[RowRecord]:
         """The fetched items of `model` pointing at `owner_id`."""
-        for related in self.related.values():
-            if (model, foreign_key) in related.items:
-                return related.items_of(model, foreign_key, owner_id)
-        raise UnplannableError
-
-    def _record(self, model: type[Entity], record_id: str) -> RowRecord:
-        for related in self.related.values():
-            record = related.record(model, record_id)
-            if record is not None:
-                return record
-        raise UnplannableError
+        items = self.related.items_of(model, foreign_key, owner_id)
+        if items is None:
+            raise UnplannableError
+        return items
 
 
 def _walk(
@@ -115,8 +106,8 @@ def _walk(
     if plan.row_model is not None:
         rows.setdefault(plan.row_model, {})[value.row.id] = value.row
     for step in plan.steps:
-        if step.walked and step.plan is not None:
-            _walk(step.plan, step.read(value, None), rows)
+        if step.walked and step.attribute is not None and step.plan is not None:
+            _walk(step.plan, getattr(value, step.attribute), rows)
 
 
 async def fetch(run: Run, reader: Reader, value: Any) -> None:
@@ -131,7 +122,8 @@ async def fetch(run: Run, reader: Reader, value: Any) -> None:
         for model, found in rows.items():
             follow = follows.get(model)
             if follow is not None:
-                run.related[model] = await fetch_related(session, model, list(found), follow)
+                fetched = await fetch_related(session, follow, list(found), run.compiled.columns)
+                run.related.merge(fetched)
 
 
 def build(run: Run, value: Any, path: Path) -> Any:

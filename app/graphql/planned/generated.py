@@ -47,7 +47,7 @@ class Generator:
         key = repr(step.key)
         if step.delegated is not None:
             raise ValueError("a plan that delegates tracks positions; it has no builder")
-        if step.attribute is not None and step.attribute.isidentifier():
+        if step.attribute is not None:
             self._emit(f"value = source.{step.attribute}")
         else:
             reader = self._name("read", index, step.read)

@@ -14,7 +14,6 @@ collection (fragments, `@include`/`@skip`, type conditions). Each field becomes 
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Any, Protocol, get_args
 
 from graphql import (
@@ -34,7 +33,7 @@ from strawberry.types.field import StrawberryField
 
 from app.domain.models import Entity
 from app.domain.related import Columns, Follow, columns_of
-from app.graphql.records import LINK, Items, ToOne, plain_fields
+from app.graphql.records import LINK, Items, ToOne, from_row, plain_fields
 
 DEFINITION = "strawberry-definition"
 
@@ -62,9 +61,9 @@ class Shape:
     @classmethod
     def of(cls, output: GraphQLOutputType) -> tuple["Shape", Any]:
         """The shape of `output` and the named type inside."""
-        non_null = isinstance(output, GraphQLNonNull)
         inner: Any = output
-        if isinstance(inner, GraphQLNonNull):
+        non_null = isinstance(inner, GraphQLNonNull)
+        if non_null:
             inner = inner.of_type
         items: list[bool] = []
         while isinstance(inner, GraphQLList):
@@ -92,7 +91,7 @@ class Step:
     delegated: FieldDetailsList | None = None
     # The object is walked, before any fetch, for rows whose records are fetched.
     walked: bool = False
-    # For a plain field: the attribute it reads (read directly, `read` is then its reader).
+    # For a plain field: the attribute it reads (`read` is then unused).
     attribute: str | None = None
     # For a leaf: the class of the values its coercion hands back unchanged (not called then).
     unchanged: type | None = None
@@ -124,11 +123,13 @@ class UnionPlan:
 
 @dataclass
 class Compiled:
-    """A plan and what it fetches: per table of the rows met before any fetch, a `Follow`."""
+    """A plan and what it fetches: per table of the rows met before any fetch, a `Follow`,
+    and the columns read of each table it reaches."""
 
     root: "ObjectPlan | UnionPlan"
     shape: Shape
     follows: dict[type[Entity], Follow]
+    columns: Columns
 
 
 def _row_hint(cls: type) -> Any:
@@ -183,14 +184,10 @@ class Compiler:
         """The plan for completing a value of `output` selected by `nodes`."""
         shape, named = Shape.of(output)
         root = self._named(named, nodes, None)
-        for follow in self.follows.values():
-            follow.columns = self.columns
-        return Compiled(root, shape, self.follows)
+        return Compiled(root, shape, self.follows, self.columns)
 
-    def _want(self, model: type[Entity] | None, names: set[str] | None) -> None:
+    def _want(self, model: type[Entity], names: set[str] | None) -> None:
         """Read these columns of `model`'s table (None: every column)."""
-        if model is None:
-            return
         kept = self.columns.get(model, set())
         if kept is not None:
             self.columns[model] = None if names is None else kept | names
@@ -227,8 +224,8 @@ class Compiler:
         cls = _strawberry_class(object_type)
         row_model = _row_model(cls)
         if follow is None and row_model is not None:
-            follow = self.follows.setdefault(row_model, Follow(model=row_model))
-        if follow is not None and follow.model is not None and not embedded:
+            follow = self.follows.setdefault(row_model, Follow(row_model))
+        if follow is not None and not embedded:
             # `from_row` copies the type's plain fields; a field that is no column (a
             # property such as a contact's name) may read any of them.
             plain = set(plain_fields(cls))
@@ -289,15 +286,14 @@ class Compiler:
             step.read = _items_reader(_strawberry_class(named), link)
             step.plan = self._named(named, nodes, follow.items_of(link.model, link.foreign_key))
         elif resolver is None:
-            getter = attrgetter(definition.python_name)
             step.attribute = definition.python_name
-            step.read = lambda source, _run: getter(source)
             if step.coerce is None:
                 step.walked = True
                 step.plan = self._named(named, nodes, None)
         elif not resolver.is_async:
             # A resolver may read any column of its object's row.
-            self._want(None if follow is None else follow.model, None)
+            if follow is not None:
+                self._want(follow.model, None)
             step.read = _call_resolver(resolver)
             if step.coerce is None:
                 step.plan = self._embedded(named, nodes, parent, follow)
@@ -360,7 +356,7 @@ def _to_one_reader(target: type, link: ToOne) -> Reader:
 def _items_reader(target: type, link: Items) -> Reader:
     def read(source: Any, run: Any) -> Any:
         return [
-            run.item_object(target, record)
+            from_row(target, record)
             for record in run.items_of(link.model, link.foreign_key, source.row.id)
             if link.keeps(record)
         ]
