@@ -149,22 +149,27 @@ def _list_conditions(actor: Actor, kind: PageKind) -> list[ColumnElement[bool]]:
 @lru_cache(maxsize=256)
 def page_statement(actor: Actor, first: int, kind: PageKind = PageKind()) -> Select[Any]:
     """The first `first` + 1 leads by number of the list (the one more says whether a page
-    follows), each with how many the list holds in all."""
+    follows), each with how many the list holds in all.
+
+    The page's leads are chosen first, in a subquery of the lead table alone, and only they
+    are joined to their references: the planner then never weighs the joins against the
+    list's indexes."""
     conditions = _list_conditions(actor, kind)
     total = (
         select(func.count()).select_from(lead).where(*conditions).correlate(None).scalar_subquery()
     )
-    columns = [*_COLUMNS, total.label("total_count")] if kind.counted else _COLUMNS
-    statement = (
-        select(*columns)
-        .select_from(_JOINED)
-        .where(*conditions)
-        .order_by(lead.c.number)
-        .limit(first + 1)
-    )
+    chosen = select(lead.c.id, lead.c.number).where(*conditions)
     if kind.after:
-        statement = statement.where(lead.c.number > bindparam("after"))
-    return statement
+        chosen = chosen.where(lead.c.number > bindparam("after"))
+    if kind.counted:
+        chosen = chosen.add_columns(total.label("total_count"))
+    in_page = chosen.order_by(lead.c.number).limit(first + 1).subquery("in_page")
+    columns = [*_COLUMNS, in_page.c.total_count] if kind.counted else _COLUMNS
+    return (
+        select(*columns)
+        .select_from(in_page.join(_JOINED, lead.c.id == in_page.c.id))
+        .order_by(in_page.c.number)
+    )
 
 
 @lru_cache(maxsize=256)

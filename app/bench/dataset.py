@@ -279,9 +279,11 @@ def _fill_sqlite(url: str, size: int, password_hash: str, started: float) -> dic
             _write_marker(connection, size, time.perf_counter() - started)
     finally:
         engine.dispose()
-    # WAL, as the product's engines set it, is kept in the file.
+    # WAL, as the product's engines set it, is kept in the file; so are the statistics that
+    # `leads migrate` would gather.
     with closing(sqlite3.connect(make_url(url).database or "")) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("ANALYZE")
     return counts
 
 

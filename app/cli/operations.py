@@ -8,17 +8,18 @@ from typing import Annotated
 import typer
 
 from app.cli.running import settings, with_database
-from app.db import Database, in_transaction
+from app.db import Database, in_transaction, refresh_statistics
 from app.demo import DEMO_ADMINISTRATOR, DEMO_PASSWORD, load_demo_data
 from app.domain.auth import log_in
 
 
 def migrate() -> None:
-    """Bring the database to the newest schema."""
+    """Bring the database to the newest schema, and refresh the planner's statistics."""
     # Alembic takes a good part of a second to import; only this command needs it.
     from app.migrations import upgrade
 
     upgrade(settings().database_url)
+    with_database(refresh_statistics)
 
 
 def seed_demo() -> None:
@@ -26,7 +27,9 @@ def seed_demo() -> None:
 
     async def load(database: Database) -> bool:
         now = datetime.now(UTC)
-        return await in_transaction(database.writer, lambda s: load_demo_data(s, now))
+        loaded = await in_transaction(database.writer, lambda s: load_demo_data(s, now))
+        await refresh_statistics(database)
+        return loaded
 
     loaded = with_database(load)
     typer.echo("demo data loaded" if loaded else "the database has leads already; left as it is")

@@ -343,7 +343,9 @@ class Lead(Entity, table=True):
     # Every list pages by number under its condition: the column of a view or filter, then
     # the number, so that "condition ORDER BY number LIMIT n" reads the index in order and
     # stops after n rows (a cursor, number > n, starts inside the same range). Overdue and
-    # close to completion range over dates within the open states.
+    # close to completion range over dates within the open states. The columns that make a
+    # lead visible to a user (app/domain/leads/visibility.py) are indexed too: a count of
+    # what a sales user may see reads each branch's index instead of every lead.
     __table_args__ = (
         Index("ix_lead_state_number", "life_cycle_state", "number"),
         Index("ix_lead_state_expected", "life_cycle_state", "expected_completion_date"),
@@ -354,6 +356,10 @@ class Lead(Entity, table=True):
         Index("ix_lead_source_number", "source_type", "number"),
         Index("ix_lead_importance_number", "importance", "number"),
         Index("ix_lead_priority_number", "priority", "number"),
+        Index("ix_lead_assigned_user_number", "assigned_user_id", "number"),
+        Index("ix_lead_assigned_unit_number", "assigned_unit_id", "number"),
+        Index("ix_lead_owning_group_number", "owned_by_group_id", "number"),
+        Index("ix_lead_owner_number", "lead_owner_id", "number"),
     )
 
     number: int = Field(unique=True)

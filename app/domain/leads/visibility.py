@@ -5,7 +5,7 @@
 other checks say what a role may change.
 """
 
-from sqlalchemy import ColumnElement, exists, or_, true
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlmodel import col
 
 from app.domain.auth import Actor
@@ -20,8 +20,10 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     or with them in the users set."""
     if actor.role is Role.ADMINISTRATOR:
         return true()
-    in_team = exists().where(
-        col(LeadUser.lead_id) == col(Lead.id), col(LeadUser.user_id) == actor.user_id
+    # The lead teams as a set of ids, not a correlated EXISTS: SQLite can then read every
+    # branch from its index and join the results, where EXISTS makes it test each lead.
+    in_team = col(Lead.id).in_(
+        select(col(LeadUser.lead_id)).where(col(LeadUser.user_id) == actor.user_id)
     )
     conditions = [
         col(Lead.assigned_user_id) == actor.user_id,
