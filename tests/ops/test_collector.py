@@ -1,9 +1,10 @@
 """Once the app has started, what it made at start-up is frozen out of the garbage
-collector's work, and handed back to it when the app stops."""
+collector's work, and handed back to it when the app stops; the collector runs less often
+meanwhile."""
 
 import gc
 
-from app.main import create_app
+from app.main import COLLECTION_THRESHOLDS, create_app
 from app.settings import Settings
 
 
@@ -25,3 +26,17 @@ async def test_the_app_freezes_its_start_up_objects_while_it_runs(settings: Sett
     # And when it stops, they are the collector's again
     assert gc.get_freeze_count() == 0
     assert _collected(app.router)
+
+
+async def test_the_app_collects_less_often_while_it_runs(settings: Settings) -> None:
+    # Given the collector's thresholds before the app starts
+    app = create_app(settings)
+    before = gc.get_threshold()
+    assert before != COLLECTION_THRESHOLDS
+
+    # When it runs, a young collection waits for 50,000 new objects
+    async with app.router.lifespan_context(app):
+        assert gc.get_threshold() == (50_000, 20, 100)
+
+    # And when it stops, the thresholds are as they were
+    assert gc.get_threshold() == before
