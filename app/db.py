@@ -1,18 +1,22 @@
 """Engines and session factories.
 
 Reads and writes use separate factories. On PostgreSQL both share one pool. On SQLite the writer
-opens its transactions with `BEGIN IMMEDIATE`, so that two writers queue on the busy timeout
-instead of failing when a read lock would have to be upgraded; readers stay deferred and, with
-WAL, never wait for a writer.
+opens its transactions with `BEGIN IMMEDIATE`, so that a writer meets another only at the start
+of its transaction, where it can wait and try again, instead of failing when a read lock would
+have to be upgraded; readers stay deferred and, with WAL, never wait for a writer. The writer's
+calls run on the event loop's thread (`app/sqlite_in_place.py`), so it waits for the lock
+asleep, in `in_transaction`, rather than in SQLite's busy handler.
 """
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -23,12 +27,16 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.settings import Settings
+from app.sqlite_in_place import run_in_place
 
 SessionFactory = async_sessionmaker[AsyncSession]
 # Anything that opens a read session for `async with`: a session factory, or a request's reads.
 Reader = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
-WRITE_ATTEMPTS = 3
+# The pauses between a SQLite writer's attempts at the database's lock: doubling from the
+# first to the longest, until the settings' busy timeout has passed.
+FIRST_LOCK_PAUSE_SECONDS = 0.001
+LONGEST_LOCK_PAUSE_SECONDS = 0.05
 
 T = TypeVar("T")
 
@@ -43,12 +51,14 @@ def is_sqlite(url: str) -> bool:
 HIDE_PARAMETERS = True
 
 
-def _sqlite_engine(settings: Settings, *, immediate: bool) -> AsyncEngine:
+def _sqlite_engine(settings: Settings, *, writer: bool) -> AsyncEngine:
     engine = create_async_engine(
         settings.database_url,
         pool_timeout=settings.database_pool_timeout_seconds,
         hide_parameters=HIDE_PARAMETERS,
     )
+    # A writer that finds the database locked fails at once and waits in `in_transaction`.
+    busy_timeout_ms = 0 if writer else int(settings.sqlite_busy_timeout_ms)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -57,14 +67,25 @@ def _sqlite_engine(settings: Settings, *, immediate: bool) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
+    if writer:
+        run_in_place(engine)
     return engine
+
+
+class WriteSessions(async_sessionmaker[AsyncSession]):
+    """Sessions that each hold one write transaction, and how long `in_transaction` keeps
+    trying when another connection is writing the (SQLite) database."""
+
+    def __init__(self, engine: AsyncEngine, lock_wait_seconds: float) -> None:
+        super().__init__(engine, class_=AsyncSession, expire_on_commit=False)
+        self.lock_wait_seconds = lock_wait_seconds
 
 
 @dataclass(frozen=True)
@@ -73,14 +94,17 @@ class Database:
 
     read_engine: AsyncEngine
     write_engine: AsyncEngine
+    # How long a write waits for a SQLite database that another connection is writing.
+    lock_wait_seconds: float = 0.0
 
     @classmethod
     def connect(cls, settings: Settings) -> "Database":
         """Engines for `settings.database_url`."""
         if is_sqlite(settings.database_url):
             return cls(
-                read_engine=_sqlite_engine(settings, immediate=False),
-                write_engine=_sqlite_engine(settings, immediate=True),
+                read_engine=_sqlite_engine(settings, writer=False),
+                write_engine=_sqlite_engine(settings, writer=True),
+                lock_wait_seconds=settings.sqlite_busy_timeout_ms / 1000,
             )
         engine = create_async_engine(
             settings.database_url,
@@ -103,9 +127,9 @@ class Database:
         return async_sessionmaker(self.read_engine, class_=AsyncSession, expire_on_commit=False)
 
     @cached_property
-    def writer(self) -> SessionFactory:
+    def writer(self) -> WriteSessions:
         """Sessions that hold one write transaction."""
-        return async_sessionmaker(self.write_engine, class_=AsyncSession, expire_on_commit=False)
+        return WriteSessions(self.write_engine, self.lock_wait_seconds)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
@@ -114,23 +138,24 @@ class Database:
             await self.write_engine.dispose()
 
 
-async def in_transaction(
-    factory: SessionFactory, work: Callable[[AsyncSession], Awaitable[T]]
-) -> T:
+async def in_transaction(factory: WriteSessions, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one transaction, committed when it returns and rolled back when it raises.
 
-    A SQLite database that stays locked past its busy timeout is tried again, a few times,
-    so that a burst of writers queues instead of failing.
+    While another connection is writing a SQLite database, the transaction cannot begin: it is
+    tried again after a pause, asleep so that the worker's other requests go on, until the
+    factory's lock wait has passed.
     """
-    attempt = 1
+    deadline = time.monotonic() + factory.lock_wait_seconds
+    pause = FIRST_LOCK_PAUSE_SECONDS
     while True:
         try:
             async with factory() as session, session.begin():
                 return await work(session)
         except OperationalError as error:
-            if "database is locked" not in str(error) or attempt == WRITE_ATTEMPTS:
+            if "database is locked" not in str(error) or time.monotonic() + pause > deadline:
                 raise
-            attempt += 1
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, LONGEST_LOCK_PAUSE_SECONDS)
 
 
 async def refresh_statistics(database: Database) -> None:
@@ -140,6 +165,8 @@ async def refresh_statistics(database: Database) -> None:
     through the indexes of the visibility rule and sorts them all for a page, where reading
     in number order stops after the page; with them it picks the right plan for each.
     """
-    async with database.write_engine.connect() as connection:
-        await connection.exec_driver_sql("ANALYZE")
-        await connection.commit()
+
+    async def analyze(session: AsyncSession) -> None:
+        await session.execute(text("ANALYZE"))
+
+    await in_transaction(database.writer, analyze)

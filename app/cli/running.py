@@ -7,11 +7,11 @@ from typing import NoReturn, TypeVar
 import typer
 
 from app.cli.columns import CellError, RecordKind
-from app.cli.inline_sqlite import run_in_place
 from app.db import Database
 from app.domain.errors import DomainError, Problem
 from app.domain.identifiers import Ref
 from app.settings import Settings
+from app.sqlite_in_place import run_in_place
 
 T = TypeVar("T")
 
@@ -27,14 +27,13 @@ def settings() -> Settings:
 
 
 def with_database(work: Callable[[Database], Awaitable[T]]) -> T:
-    """Run `work` over the database of the settings, and close it after. SQLite's calls run
-    on the command's own thread (`app/cli/inline_sqlite.py`)."""
+    """Run `work` over the database of the settings, and close it after. SQLite's reads run
+    on the command's own thread too, as its writes always do (`app/sqlite_in_place.py`)."""
 
     async def run() -> T:
         database = Database.connect(settings())
         if database.is_sqlite:
-            for engine in {database.read_engine, database.write_engine}:
-                run_in_place(engine)
+            run_in_place(database.read_engine)
         try:
             return await work(database)
         finally:
