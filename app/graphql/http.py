@@ -54,6 +54,14 @@ class GraphQLApp(GraphQL[Context, None]):
         self.masking = MaskUnexpectedErrors()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await self._answer(request, context, root_value)
+        finally:
+            reads: RequestReads | None = getattr(request.state, "reads", None)
+            if reads is not None:
+                await reads.close()
+
+    async def _answer(self, request: Any, context: Any, root_value: Any) -> Any:
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
         # Counted as a GraphQL request from here on, so that every refusal counts too.
@@ -88,13 +96,12 @@ class GraphQLApp(GraphQL[Context, None]):
         observed = current_request()
         now = self.clock()
         token = bearer_token(request)
-        signed_in = None
-        if token is not None:
-            async with self.database.reader() as session:
-                signed_in = await authenticate(session, token, now)
+        reads = RequestReads(self.database.reader)
+        # Closed when the request ends (`run`), whatever becomes of it.
+        request.state.reads = reads
+        signed_in = None if token is None else await authenticate(reads.kept(), token, now)
         actor = None if signed_in is None else signed_in.actor
         observed.user = None if actor is None else actor.username
-        reads = RequestReads(self.database.reader)
         return Context(
             request=request,
             response=response,

@@ -2,8 +2,10 @@
 
 Each read gets a session of its own, except while a query executes: a query changes nothing,
 so everything it reads (its resolvers, its loaders, its plans) shares one session, and so one
-transaction and one connection, one statement at a time. A mutation's reads keep sessions of
-their own, so that each sees what the writes before it committed.
+transaction and one connection, one statement at a time. The request's token is read in that
+same session, opened before the document is even parsed and kept for the query; a mutation
+closes it before it runs, and its reads keep sessions of their own, so that each sees what the
+writes before it committed.
 """
 
 import asyncio
@@ -35,6 +37,13 @@ class RequestReads:
                 self._shared = self.factory()
             yield self._shared
 
+    def kept(self) -> AsyncSession:
+        """The session a query of this request shares, opened now if it is not open yet: for
+        what the request reads before its operation runs (its token)."""
+        if self._shared is None:
+            self._shared = self.factory()
+        return self._shared
+
     @asynccontextmanager
     async def shared(self) -> AsyncIterator[None]:
         """Within this block, every read shares one session, closed at its end."""
@@ -43,6 +52,10 @@ class RequestReads:
             yield
         finally:
             self._sharing = False
-            if self._shared is not None:
-                await self._shared.close()
-                self._shared = None
+            await self.close()
+
+    async def close(self) -> None:
+        """Close the shared session, when one is open."""
+        if self._shared is not None:
+            await self._shared.close()
+            self._shared = None

@@ -58,15 +58,23 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         context = self.context_value
-        if self.operation.operation is OperationType.QUERY and isinstance(context, Context):
+        if not isinstance(context, Context):
+            return super().execute_operation(serially)
+        if self.operation.operation is OperationType.QUERY:
             return self._execute_reading_once(context, serially)
-        return super().execute_operation(serially)
+        return self._execute_reading_apart(context, serially)
 
     async def _execute_reading_once(self, context: Context, serially: bool | None) -> Any:
-        """The query, with every read of it in one session."""
+        """The query, with every read of it in one session (the token's)."""
         async with context.reads.shared():
             result = super().execute_operation(serially)
             return await result if self.is_awaitable(result) else result
+
+    async def _execute_reading_apart(self, context: Context, serially: bool | None) -> Any:
+        """The mutation, the token's session closed first: each of its reads opens its own."""
+        await context.reads.close()
+        result = super().execute_operation(serially)
+        return await result if self.is_awaitable(result) else result
 
     def complete_value(
         self,
@@ -142,9 +150,6 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             data = build(run, result, path)
         except UnplannableError:
-            import traceback
-
-            traceback.print_exc()
             completed = standard.complete_value(
                 return_type, field_details_list, info, path, result, position_context
             )

@@ -1,0 +1,72 @@
+"""A signed-in query reads its token and everything it answers in one session, so one
+connection; a mutation lets the token's connection go before it writes, so that a request
+never holds two."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from app.db import Database
+from tests.conftest import GraphQLClient
+
+
+@dataclass
+class Connections:
+    """The connections the app's engines hand out while a request runs."""
+
+    checked_out: int = 0
+    in_use: int = 0
+    most_in_use: int = 0
+
+    def checkout(self, *_: Any) -> None:
+        self.checked_out += 1
+        self.in_use += 1
+        self.most_in_use = max(self.most_in_use, self.in_use)
+
+    def checkin(self, *_: Any) -> None:
+        self.in_use -= 1
+
+
+@pytest.fixture
+def connections(database: Database) -> Iterator[Connections]:
+    counted = Connections()
+    pools = {database.read_engine.sync_engine.pool, database.write_engine.sync_engine.pool}
+    for pool in pools:
+        event.listen(pool, "checkout", counted.checkout)
+        event.listen(pool, "checkin", counted.checkin)
+    yield counted
+    for pool in pools:
+        event.remove(pool, "checkout", counted.checkout)
+        event.remove(pool, "checkin", counted.checkin)
+
+
+async def test_a_query_reads_its_token_and_its_answer_over_one_connection(
+    gql: GraphQLClient, connections: Connections
+) -> None:
+    # When a signed-in query reads the user, a page and a lead with its contact
+    data = await gql.data(
+        '{ me { username } leads(first: 3) { totalCount } lead(ref: {number: "4"}) '
+        "{ number contactInformation { name } } }"
+    )
+
+    # Then it answered from one connection, handed back when it was done
+    assert data["me"] == {"username": "MPAdministrator"}
+    assert data["lead"] == {"number": "4", "contactInformation": {"name": "Joe Doe"}}
+    assert (connections.checked_out, connections.in_use) == (1, 0)
+
+
+async def test_a_mutation_lets_the_tokens_connection_go_before_it_writes(
+    gql: GraphQLClient, connections: Connections
+) -> None:
+    # When a signed-in mutation updates a lead and answers with it
+    data = await gql.data(
+        'mutation { updateLead(ref: {number: "4"}, '
+        'input: {description: "Called back"}) { lead { description } errors { code } } }'
+    )
+
+    # Then the token's read and the write each had a connection, never both at once
+    assert data["updateLead"] == {"lead": {"description": "Called back"}, "errors": []}
+    assert (connections.checked_out, connections.most_in_use, connections.in_use) == (2, 1, 0)
