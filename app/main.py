@@ -1,6 +1,5 @@
 """The ASGI application: routes and lifespan. HTTP only; everything else lives below."""
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from app.collector import CollectBetweenRequests, serving
 from app.db import Database
 from app.graphql import transport
 from app.graphql.context import Clock
@@ -34,11 +34,6 @@ async def not_found(request: Request, _: Exception) -> Response:
     return transport.refusal_response(request, transport.path_not_found())
 
 
-# The garbage collector's thresholds while the app runs: new objects before a young
-# collection, and young collections before each older one.
-COLLECTION_THRESHOLDS = (50_000, 20, 100)
-
-
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Starlette:
     """The gateway for `settings` (read from the environment when omitted)."""
     settings = settings or get_settings()
@@ -52,22 +47,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        # Everything made so far (the schema, the engines, the settings, the imported modules)
-        # lives as long as the process. Frozen, it is left out of every collection: a full
-        # collection would otherwise traverse all of it again, in the middle of a request.
-        gc.collect()
-        gc.freeze()
-        # A page of 100 leads makes tens of thousands of objects, nearly all freed when it is
-        # sent: at the default threshold (700) the young generation is collected dozens of
-        # times a page and its survivors promoted into older ones, whose collections then
-        # make the slowest requests.
-        thresholds = gc.get_threshold()
-        gc.set_threshold(*COLLECTION_THRESHOLDS)
-        yield
-        # Collectable again once the app stops (a process that makes many apps, such as the
-        # tests, would otherwise keep each one's for good).
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        with serving():
+            yield
         await database.dispose()
         await probes.dispose()
         close_storage(counters)
@@ -89,7 +70,11 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app = Starlette(
         routes=routes,
         exception_handlers={404: not_found},
-        middleware=[Middleware(RequestObservation, facade_operations=FACADE_OPERATIONS)],
+        middleware=[
+            # Outermost: its collection runs once the answer has gone out.
+            Middleware(CollectBetweenRequests),
+            Middleware(RequestObservation, facade_operations=FACADE_OPERATIONS),
+        ],
         lifespan=lifespan,
     )
     app.state.database = database

@@ -1,10 +1,14 @@
 """Once the app has started, what it made at start-up is frozen out of the garbage
-collector's work, and handed back to it when the app stops; the collector runs less often
-meanwhile."""
+collector's work, and handed back to it when the app stops; meanwhile a collection starts on
+its own only once 50,000 new objects are alive, and the collections that are due run after
+each request has been answered."""
 
 import gc
 
-from app.main import COLLECTION_THRESHOLDS, create_app
+import httpx2
+
+from app.collector import BETWEEN_REQUESTS, COLLECTION_THRESHOLDS
+from app.main import create_app
 from app.settings import Settings
 
 
@@ -34,9 +38,30 @@ async def test_the_app_collects_less_often_while_it_runs(settings: Settings) -> 
     before = gc.get_threshold()
     assert before != COLLECTION_THRESHOLDS
 
-    # When it runs, a young collection waits for 50,000 new objects
+    # When it runs, a collection waits for 50,000 new objects
     async with app.router.lifespan_context(app):
         assert gc.get_threshold() == (50_000, 20, 100)
 
     # And when it stops, the thresholds are as they were
     assert gc.get_threshold() == before
+
+
+async def test_the_young_generation_is_collected_once_a_request_is_answered(
+    settings: Settings,
+) -> None:
+    # Given a running app, and 5,000 new objects since the last collection
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        gc.collect()
+        alive = [{} for _ in range(5_000)]
+        assert gc.get_count()[0] >= 5_000
+
+        # When a request has been answered
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
+            response = await http.get("/health")
+
+        # Then the young generation was collected after it (its survivors moved on)
+        assert response.status_code == 200
+        assert gc.get_count()[0] < BETWEEN_REQUESTS[0]
+        assert len(alive) == 5_000
