@@ -93,10 +93,13 @@ def _contact_name(alias: NamedFromClause) -> ColumnElement[Any]:
     )
 
 
-def _leads_with_references() -> tuple[FromClause, list[ColumnElement[Any]]]:
-    """The lead table joined to every reference, and the columns a row takes of them."""
+def _leads_with_references(
+    start: FromClause = lead,
+) -> tuple[FromClause, list[ColumnElement[Any]]]:
+    """The lead table (or `start`, which holds it) joined to every reference, one join after
+    the other, and the columns a row takes of them."""
     aliases: dict[str, FromClause] = {"lead": lead}
-    joined: FromClause = lead
+    joined: FromClause = start
     columns: list[ColumnElement[Any]] = [lead.c[name] for name in _LEAD_COLUMNS]
     for name, table, pointer, taken in _REFERENCES:
         alias = _TABLES[table].alias(name)
@@ -152,8 +155,9 @@ def page_statement(actor: Actor, first: int, kind: PageKind = PageKind()) -> Sel
     follows), each with how many the list holds in all.
 
     The page's leads are chosen first, in a subquery of the lead table alone, and only they
-    are joined to their references: the planner then never weighs the joins against the
-    list's indexes."""
+    are joined to their references, the page first in the join order: the planner then never
+    weighs the joins against the list's indexes (PostgreSQL keeps the order as written past
+    eight joins)."""
     conditions = _list_conditions(actor, kind)
     total = (
         select(func.count()).select_from(lead).where(*conditions).correlate(None).scalar_subquery()
@@ -164,12 +168,10 @@ def page_statement(actor: Actor, first: int, kind: PageKind = PageKind()) -> Sel
     if kind.counted:
         chosen = chosen.add_columns(total.label("total_count"))
     in_page = chosen.order_by(lead.c.number).limit(first + 1).subquery("in_page")
-    columns = [*_COLUMNS, in_page.c.total_count] if kind.counted else _COLUMNS
-    return (
-        select(*columns)
-        .select_from(in_page.join(_JOINED, lead.c.id == in_page.c.id))
-        .order_by(in_page.c.number)
-    )
+    joined, columns = _leads_with_references(in_page.join(lead, lead.c.id == in_page.c.id))
+    if kind.counted:
+        columns.append(in_page.c.total_count)
+    return select(*columns).select_from(joined).order_by(in_page.c.number)
 
 
 @lru_cache(maxsize=256)
