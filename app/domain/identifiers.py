@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
+from app.domain.columns import INTEGER_RANGE
 from app.domain.errors import DomainError, ErrorCode, Path, Problems, echoed
-from app.domain.models import INTEGER_RANGE
 
 Row = TypeVar("Row", bound=SQLModel)
 

@@ -5,108 +5,21 @@ behaviour lives per concept beside it. No ORM relationships are declared: reads 
 explicit queries and per-request loaders, so nothing loads lazily.
 """
 
-import secrets
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    DateTime,
-    Index,
-    Integer,
-    Numeric,
-    TypeDecorator,
-    UniqueConstraint,
-)
-from sqlalchemy import Enum as SAEnum
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeEngine
+from sqlalchemy import JSON, BigInteger, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.domain import enums
-
-# What an INTEGER column holds on PostgreSQL (SQLite's hold more): a number outside it names
-# nothing stored.
-INTEGER_RANGE = range(-(2**31), 2**31)
-
-
-def new_id() -> str:
-    """An opaque identifier in the seeds' form: 32 upper-case hex digits.
-
-    The first 16 are the creation time in nanoseconds, so ids sort in the order records were
-    made (set items list in the order they were added) and index pages fill in order.
-    """
-    return f"{time.time_ns():016X}{secrets.randbits(64):016X}"
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores naive UTC, hands out aware UTC: the same on SQLite and PostgreSQL."""
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-class Money(TypeDecorator[Decimal]):
-    """Exact money with two decimals: NUMERIC(18, 2), or whole cents in an INTEGER on SQLite,
-    whose NUMERIC is a float that would round large sums."""
-
-    impl = Numeric(18, 2)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(18, 2))
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Decimal | int | None:
-        if value is None or dialect.name != "sqlite":
-            return value
-        return int(value.scaleb(2))
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        if dialect.name == "sqlite":
-            return Decimal(value).scaleb(-2)
-        return Decimal(value)
-
-
-def _enum(enum_class: type[StrEnum]) -> Any:
-    """A VARCHAR column type holding an enum's values (no database enum types to migrate)."""
-    return SAEnum(
-        enum_class,
-        native_enum=False,
-        create_constraint=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
-def _ref(table: str, *, index: bool = False, nullable: bool = True) -> Any:
-    """A foreign key column to `table.id`."""
-    if nullable:
-        return Field(default=None, foreign_key=f"{table}.id", max_length=32, index=index)
-    return Field(foreign_key=f"{table}.id", max_length=32, index=index)
-
-
-def _when(*, nullable: bool = True, index: bool = False) -> Any:
-    if nullable:
-        return Field(default=None, sa_type=UTCDateTime, index=index)
-    return Field(sa_type=UTCDateTime, index=index)
+from app.domain.columns import (
+    Money,
+    enum_type,
+    new_id,
+    reference_field,
+    time_field,
+)
 
 
 class Entity(SQLModel):
@@ -130,7 +43,7 @@ class Group(NamedRecord, table=True):
 class Unit(NamedRecord, table=True):
     """A unit of the organisation; users act on behalf of one."""
 
-    group_id: str | None = _ref("group")
+    group_id: str | None = reference_field("group")
 
 
 class User(Entity, table=True):
@@ -140,11 +53,11 @@ class User(Entity, table=True):
     person_name: str = Field(max_length=200)
     email: str | None = None
     password_hash: str
-    unit_id: str | None = _ref("unit")
+    unit_id: str | None = reference_field("unit")
     # Until an administrator gives them a role, new users may only look.
     role: enums.Role = Field(
         default=enums.Role.READ_ONLY,
-        sa_type=_enum(enums.Role),
+        sa_type=enum_type(enums.Role),
         sa_column_kwargs={"server_default": enums.Role.READ_ONLY.value},
     )
 
@@ -155,10 +68,10 @@ class AccessToken(Entity, table=True):
     __tablename__ = "access_token"
 
     token_hash: str = Field(max_length=64, unique=True)
-    user_id: str = _ref("user", nullable=False)
-    created_at: datetime = _when(nullable=False)
-    expires_at: datetime = _when(nullable=False)
-    revoked_at: datetime | None = _when()
+    user_id: str = reference_field("user", nullable=False)
+    created_at: datetime = time_field(nullable=False)
+    expires_at: datetime = time_field(nullable=False)
+    revoked_at: datetime | None = time_field()
 
 
 class PrivacyLevel(NamedRecord, table=True):
@@ -182,7 +95,7 @@ class LeadStatus(NamedRecord, table=True):
 
     __tablename__ = "lead_status"
 
-    life_cycle_state: enums.LifeCycleState = Field(sa_type=_enum(enums.LifeCycleState))
+    life_cycle_state: enums.LifeCycleState = Field(sa_type=enum_type(enums.LifeCycleState))
 
 
 class LeadType(NamedRecord, table=True):
@@ -190,12 +103,12 @@ class LeadType(NamedRecord, table=True):
 
     __tablename__ = "lead_type"
 
-    default_category_id: str | None = _ref("lead_category")
-    create_status_id: str = _ref("lead_status", nullable=False)
-    start_status_id: str = _ref("lead_status", nullable=False)
-    win_status_id: str = _ref("lead_status", nullable=False)
-    lose_status_id: str = _ref("lead_status", nullable=False)
-    cancel_status_id: str = _ref("lead_status", nullable=False)
+    default_category_id: str | None = reference_field("lead_category")
+    create_status_id: str = reference_field("lead_status", nullable=False)
+    start_status_id: str = reference_field("lead_status", nullable=False)
+    win_status_id: str = reference_field("lead_status", nullable=False)
+    lose_status_id: str = reference_field("lead_status", nullable=False)
+    cancel_status_id: str = reference_field("lead_status", nullable=False)
     email_on_create: bool = False
     sms_on_create: bool = False
 
@@ -219,7 +132,9 @@ class ProductType(NamedRecord, table=True):
 
     __tablename__ = "product_type"
 
-    classification: enums.ProductClassification = Field(sa_type=_enum(enums.ProductClassification))
+    classification: enums.ProductClassification = Field(
+        sa_type=enum_type(enums.ProductClassification)
+    )
     service_type: str | None = None
     physical_good_type: str | None = None
     used_for_provisioning: bool = False
@@ -251,9 +166,9 @@ class Product(Entity, table=True):
     code: str = Field(max_length=200, index=True)
     alternative_code: str | None = Field(default=None, max_length=100, index=True)
     description: str | None = None
-    product_type_id: str = _ref("product_type", nullable=False)
-    product_family_id: str | None = _ref("product_family")
-    product_brand_id: str | None = _ref("product_brand")
+    product_type_id: str = reference_field("product_type", nullable=False)
+    product_family_id: str | None = reference_field("product_family")
+    product_brand_id: str | None = reference_field("product_brand")
 
 
 class SubscriptionPackage(NamedRecord, table=True):
@@ -265,16 +180,17 @@ class SubscriptionPackage(NamedRecord, table=True):
 class Contact(Entity, table=True):
     """A person or a company; MARKETING until it owns an accounts receivable."""
 
-    type: enums.ContactType = Field(sa_type=_enum(enums.ContactType))
+    type: enums.ContactType = Field(sa_type=enum_type(enums.ContactType))
     life_cycle_state: enums.ContactLifeCycleState = Field(
-        default=enums.ContactLifeCycleState.MARKETING, sa_type=_enum(enums.ContactLifeCycleState)
+        default=enums.ContactLifeCycleState.MARKETING,
+        sa_type=enum_type(enums.ContactLifeCycleState),
     )
     title: str | None = None
     first_name: str | None = None
     middle_name: str | None = None
     last_name: str | None = None
     company_name: str | None = None
-    gender: enums.Gender | None = Field(default=None, sa_type=_enum(enums.Gender))
+    gender: enums.Gender | None = Field(default=None, sa_type=enum_type(enums.Gender))
     id_number: str | None = Field(default=None, max_length=100, index=True)
     passport_number: str | None = Field(default=None, max_length=100, index=True)
     social_security_number: str | None = None
@@ -306,9 +222,10 @@ class AccountsReceivable(Entity, table=True):
 
     number: str = Field(max_length=100, unique=True)
     name: str = Field(max_length=200, index=True)
-    owner_id: str = _ref("contact", index=True, nullable=False)
+    owner_id: str = reference_field("contact", index=True, nullable=False)
     life_cycle_state: enums.AccountsReceivableState = Field(
-        default=enums.AccountsReceivableState.ACTIVE, sa_type=_enum(enums.AccountsReceivableState)
+        default=enums.AccountsReceivableState.ACTIVE,
+        sa_type=enum_type(enums.AccountsReceivableState),
     )
 
 
@@ -318,7 +235,7 @@ class Communication(Entity, table=True):
     number: str = Field(max_length=100, unique=True)
     life_cycle_state: str = Field(default="DRAFT", max_length=32)
     subject: str | None = None
-    contact_id: str | None = _ref("contact")
+    contact_id: str | None = reference_field("contact")
 
 
 class Notification(Entity, table=True):
@@ -327,7 +244,7 @@ class Notification(Entity, table=True):
     number: str = Field(max_length=100, unique=True)
     life_cycle_state: str = Field(default="DELIVERED", max_length=32)
     subject: str | None = None
-    contact_id: str | None = _ref("contact")
+    contact_id: str | None = reference_field("contact")
 
 
 class Counter(SQLModel, table=True):
@@ -364,37 +281,37 @@ class Lead(Entity, table=True):
 
     number: int = Field(unique=True)
     version: int = 1
-    life_cycle_state: enums.LifeCycleState = Field(sa_type=_enum(enums.LifeCycleState))
-    status_id: str = _ref("lead_status", nullable=False)
-    type_id: str = _ref("lead_type", nullable=False)
-    category_id: str | None = _ref("lead_category")
-    importance: enums.Importance = Field(sa_type=_enum(enums.Importance))
+    life_cycle_state: enums.LifeCycleState = Field(sa_type=enum_type(enums.LifeCycleState))
+    status_id: str = reference_field("lead_status", nullable=False)
+    type_id: str = reference_field("lead_type", nullable=False)
+    category_id: str | None = reference_field("lead_category")
+    importance: enums.Importance = Field(sa_type=enum_type(enums.Importance))
     priority: int
     probability_to_win: int | None = None
     target_amount: Decimal | None = Field(default=None, sa_type=Money)
     description: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
-    contact_id: str = _ref("contact", nullable=False)
-    accounts_receivable_id: str | None = _ref("accounts_receivable")
-    source_type: enums.LeadSourceType = Field(sa_type=_enum(enums.LeadSourceType))
+    contact_id: str = reference_field("contact", nullable=False)
+    accounts_receivable_id: str | None = reference_field("accounts_receivable")
+    source_type: enums.LeadSourceType = Field(sa_type=enum_type(enums.LeadSourceType))
     source_name: str | None = None
-    source_communication_id: str | None = _ref("communication")
-    source_notification_id: str | None = _ref("notification")
-    source_user_id: str | None = _ref("user")
-    source_contact_id: str | None = _ref("contact")
-    assigned_user_id: str | None = _ref("user")
-    assigned_unit_id: str | None = _ref("unit")
-    owned_by_group_id: str | None = _ref("group")
-    privacy_level_id: str | None = _ref("privacy_level")
-    lead_owner_id: str | None = _ref("user")
-    subscription_package_id: str | None = _ref("subscription_package")
-    lost_reason_id: str | None = _ref("lost_reason")
-    start_date: datetime = _when(nullable=False)
-    expected_completion_date: datetime = _when(nullable=False, index=True)
+    source_communication_id: str | None = reference_field("communication")
+    source_notification_id: str | None = reference_field("notification")
+    source_user_id: str | None = reference_field("user")
+    source_contact_id: str | None = reference_field("contact")
+    assigned_user_id: str | None = reference_field("user")
+    assigned_unit_id: str | None = reference_field("unit")
+    owned_by_group_id: str | None = reference_field("group")
+    privacy_level_id: str | None = reference_field("privacy_level")
+    lead_owner_id: str | None = reference_field("user")
+    subscription_package_id: str | None = reference_field("subscription_package")
+    lost_reason_id: str | None = reference_field("lost_reason")
+    start_date: datetime = time_field(nullable=False)
+    expected_completion_date: datetime = time_field(nullable=False, index=True)
     estimated_value: float
-    estimated_unit: enums.TimeUnit = Field(sa_type=_enum(enums.TimeUnit))
-    actual_completion_date: datetime | None = _when()
+    estimated_unit: enums.TimeUnit = Field(sa_type=enum_type(enums.TimeUnit))
+    actual_completion_date: datetime | None = time_field()
     udf_string_1: str | None = None
     udf_string_2: str | None = None
     udf_string_3: str | None = None
@@ -407,16 +324,16 @@ class Lead(Entity, table=True):
     udf_float_2: float | None = None
     udf_float_3: float | None = None
     udf_float_4: float | None = None
-    udf_date_1: datetime | None = _when()
-    udf_date_2: datetime | None = _when()
-    udf_date_3: datetime | None = _when()
-    udf_date_4: datetime | None = _when()
-    created_at: datetime = _when(nullable=False)
-    updated_at: datetime = _when(nullable=False)
-    created_by_user_id: str | None = _ref("user")
-    created_by_unit_id: str | None = _ref("unit")
-    updated_by_user_id: str | None = _ref("user")
-    updated_by_unit_id: str | None = _ref("unit")
+    udf_date_1: datetime | None = time_field()
+    udf_date_2: datetime | None = time_field()
+    udf_date_3: datetime | None = time_field()
+    udf_date_4: datetime | None = time_field()
+    created_at: datetime = time_field(nullable=False)
+    updated_at: datetime = time_field(nullable=False)
+    created_by_user_id: str | None = reference_field("user")
+    created_by_unit_id: str | None = reference_field("unit")
+    updated_by_user_id: str | None = reference_field("user")
+    updated_by_unit_id: str | None = reference_field("unit")
 
 
 class LeadUser(Entity, table=True):
@@ -430,8 +347,8 @@ class LeadUser(Entity, table=True):
         Index("ix_lead_user_user_lead", "user_id", "lead_id"),
     )
 
-    lead_id: str = _ref("lead", nullable=False)
-    user_id: str = _ref("user", nullable=False)
+    lead_id: str = reference_field("lead", nullable=False)
+    user_id: str = reference_field("user", nullable=False)
 
 
 class LeadCompetitor(Entity, table=True):
@@ -441,8 +358,8 @@ class LeadCompetitor(Entity, table=True):
     # The unique pair finds a lead's competitors by lead.
     __table_args__ = (UniqueConstraint("lead_id", "competitor_id"),)
 
-    lead_id: str = _ref("lead", nullable=False)
-    competitor_id: str = _ref("competitor", nullable=False)
+    lead_id: str = reference_field("lead", nullable=False)
+    competitor_id: str = reference_field("competitor", nullable=False)
 
 
 class LeadProduct(Entity, table=True):
@@ -450,12 +367,12 @@ class LeadProduct(Entity, table=True):
 
     __tablename__ = "lead_product"
 
-    lead_id: str = _ref("lead", index=True, nullable=False)
-    product_set: enums.ProductSet = Field(sa_type=_enum(enums.ProductSet))
-    product_id: str | None = _ref("product")
-    product_type_id: str | None = _ref("product_type")
-    product_family_id: str | None = _ref("product_family")
-    product_brand_id: str | None = _ref("product_brand")
+    lead_id: str = reference_field("lead", index=True, nullable=False)
+    product_set: enums.ProductSet = Field(sa_type=enum_type(enums.ProductSet))
+    product_id: str | None = reference_field("product")
+    product_type_id: str | None = reference_field("product_type")
+    product_family_id: str | None = reference_field("product_family")
+    product_brand_id: str | None = reference_field("product_brand")
 
 
 class LeadChange(SQLModel, table=True):
@@ -477,11 +394,11 @@ class LeadChange(SQLModel, table=True):
         primary_key=True,
         sa_type=BigInteger().with_variant(Integer, "sqlite"),
     )
-    lead_id: str = _ref("lead", nullable=False)
-    at: datetime = _when(nullable=False)
-    action: enums.Action = Field(sa_type=_enum(enums.Action))
-    by_user_id: str | None = _ref("user")
-    by_unit_id: str | None = _ref("unit")
+    lead_id: str = reference_field("lead", nullable=False)
+    at: datetime = time_field(nullable=False)
+    action: enums.Action = Field(sa_type=enum_type(enums.Action))
+    by_user_id: str | None = reference_field("user")
+    by_unit_id: str | None = reference_field("unit")
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
 
 
@@ -494,8 +411,8 @@ class IdempotencyKey(SQLModel, table=True):
 
     user_id: str = Field(foreign_key="user.id", primary_key=True, max_length=32)
     key: str = Field(primary_key=True, max_length=200)
-    lead_id: str = _ref("lead", nullable=False)
-    created_at: datetime = _when(nullable=False)
+    lead_id: str = reference_field("lead", nullable=False)
+    created_at: datetime = time_field(nullable=False)
 
 
 UDF_STRING_FIELDS = tuple(f"udf_string_{n}" for n in range(1, 9))

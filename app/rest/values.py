@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 import orjson
 
+from app.domain.columns import INTEGER_RANGE
 from app.domain.errors import ErrorCode
 from app.domain.identifiers import Ref
 from app.domain.leads.commands import UNSET, Unset
-from app.domain.models import INTEGER_RANGE
 from app.rest.errors import SECRETS, Refusal, RequestError
 
 E = TypeVar("E", bound=StrEnum)

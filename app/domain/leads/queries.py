@@ -19,12 +19,12 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from app.domain.auth import Actor
+from app.domain.columns import INTEGER_RANGE
 from app.domain.enums import OPEN_STATES, Importance, LeadSourceType, LifeCycleState, TimeUnit
 from app.domain.errors import DomainError, ErrorCode, Problems
 from app.domain.identifiers import Ref, find_one, find_one_or_raise
 from app.domain.leads.visibility import visible_to
 from app.domain.models import (
-    INTEGER_RANGE,
     AccountsReceivable,
     Contact,
     Entity,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
-from app.domain.models import Money, UTCDateTime
+from app.domain.columns import Money, UTCDateTime
 
 revision: str = "0001"
 down_revision: str | None = None

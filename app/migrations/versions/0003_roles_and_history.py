@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
-from app.domain.models import UTCDateTime
+from app.domain.columns import UTCDateTime
 
 revision: str = "0003"
 down_revision: str | None = "0002"
