@@ -102,6 +102,9 @@ class QueryCost:
 
     points: int
     oversized: OversizedPage | None = None
+    # The variables the costing read (a page size, an `@include` condition): the cost
+    # follows from their values alone.
+    read: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 def query_cost(
@@ -130,7 +133,7 @@ def query_cost(
     }
     costing = _Costing(schema, fragments, dict(variables or {}), defaults)
     points = costing.selections(root, (operation.selection_set,), page=None)
-    return QueryCost(points, costing.oversized)
+    return QueryCost(points, costing.oversized, frozenset(costing.read))
 
 
 # The fields of a selection as execution runs them: by response key, each with every node
@@ -149,6 +152,7 @@ class _Costing:
     defaults: Mapping[str, ValueNode]
     oversized: OversizedPage | None = None
     known: dict[tuple[str, tuple[int, ...], int | None], int] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)
 
     def selections(
         self,
@@ -270,6 +274,7 @@ class _Costing:
         """A scalar literal, or a variable's value (its default when not given)."""
         if isinstance(node, VariableNode):
             name = node.name.value
+            self.read.add(name)
             if name in self.variables:
                 return self.variables[name]
             default = self.defaults.get(name)
@@ -281,11 +286,37 @@ class _Costing:
         return None
 
 
-# The costs kept per document: one per operation and set of variables, the last few only,
-# and only for variables that are small once encoded (a key is kept whole).
+# The costs kept per document: one per operation and values of the variables its costing
+# reads, the last few only, and only for values that are small once encoded (a key is kept
+# whole). A lead's number or a mutation's input is never read: requests that differ only
+# there share one cost.
 COSTS_KEPT_PER_DOCUMENT = 16
 MAX_REMEMBERED_VARIABLES_BYTES = 1_024
-_costs: PerDocument[OrderedDict[tuple[str | None, bytes], QueryCost]] = PerDocument()
+
+
+@dataclass
+class _KeptCosts:
+    """The costs kept for one document, and per operation the variables its last costing
+    read."""
+
+    costs: OrderedDict[tuple[str | None, frozenset[str], bytes], QueryCost] = field(
+        default_factory=OrderedDict
+    )
+    read: dict[str | None, frozenset[str]] = field(default_factory=dict)
+
+
+_costs: PerDocument[_KeptCosts] = PerDocument()
+
+
+def _values_read(names: frozenset[str], variables: Mapping[str, Any]) -> bytes:
+    """The values of `names` in `variables` (absent and null told apart), encoded; empty
+    when they cannot be encoded or are too large to keep."""
+    given = {name: [variables[name]] for name in names if name in variables}
+    try:
+        encoded = orjson.dumps(given, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return b""
+    return encoded if len(encoded) <= MAX_REMEMBERED_VARIABLES_BYTES else b""
 
 
 def remembered_cost(
@@ -294,20 +325,25 @@ def remembered_cost(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
 ) -> QueryCost:
-    """`query_cost`, worked out once per document, operation and variables."""
-    try:
-        encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
-    except TypeError:
-        encoded = b""
-    if not encoded or len(encoded) > MAX_REMEMBERED_VARIABLES_BYTES:
-        return query_cost(schema, document, operation_name, variables)
-    key = (operation_name, encoded)
+    """`query_cost`, worked out once per document, operation and values of the variables
+    the costing reads. A kept cost answers for these values only if the costing that made it
+    read exactly these names: the costing is deterministic, so the same values at every
+    read lead it along the same path to the same cost."""
+    given = variables or {}
     kept = _costs.get(document)
     if kept is None:
-        kept = _costs.put(document, OrderedDict())
-    cost = kept.get(key)
-    if cost is None:
-        cost = kept[key] = query_cost(schema, document, operation_name, variables)
-        if len(kept) > COSTS_KEPT_PER_DOCUMENT:
-            kept.popitem(last=False)
+        kept = _costs.put(document, _KeptCosts())
+    names = kept.read.get(operation_name)
+    if names is not None:
+        encoded = _values_read(names, given)
+        cost = kept.costs.get((operation_name, names, encoded)) if encoded else None
+        if cost is not None:
+            return cost
+    cost = query_cost(schema, document, operation_name, variables)
+    encoded = _values_read(cost.read, given)
+    if encoded:
+        kept.read[operation_name] = cost.read
+        kept.costs[(operation_name, cost.read, encoded)] = cost
+        if len(kept.costs) > COSTS_KEPT_PER_DOCUMENT:
+            kept.costs.popitem(last=False)
     return cost

@@ -15,7 +15,7 @@ from graphql import (
     parse,
 )
 
-from app.graphql.cost import PAGE_ARGUMENT, SET_SIZES, query_cost
+from app.graphql.cost import PAGE_ARGUMENT, SET_SIZES, query_cost, remembered_cost
 from app.graphql.schema import schema
 from tests.conftest import GraphQLClient, StatementCounter
 from tests.graphql.test_statement_counts import RICH_SELECTION
@@ -167,6 +167,52 @@ async def test_what_a_document_costs(
 
 async def test_sign_in_costs_the_write_and_its_payload(gql: GraphQLClient) -> None:
     assert await cost_of(gql, LOGIN, anonymous=True) == 10 + 1 + 1
+
+
+def remembered(document: Any, variables: dict[str, Any]) -> Any:
+    """The cost kept (or worked out) for a parsed document and variables."""
+    return remembered_cost(schema._schema, document, None, variables)
+
+
+def test_requests_that_differ_only_in_what_costing_does_not_read_share_one_cost() -> None:
+    # Given a document whose cost depends on `first` and not on the lead's number
+    document = parse(
+        "query ($n: String!, $first: Int) "
+        "{ lead(ref: {number: $n}) { contactInformation { leads(first: $first) { number } } } }"
+    )
+
+    # When it is costed for two leads, and then for a page of another size
+    one, other = (
+        remembered(document, {"n": "41", "first": 3}),
+        remembered(document, {"n": "7", "first": 3}),
+    )
+    larger = remembered(document, {"n": "7", "first": 30})
+
+    # Then the two leads share the cost worked out once, and the size has its own
+    assert (one.points, other is one, larger.points) == (1 + 1 + 3, True, 1 + 1 + 30)
+
+
+def test_a_remembered_cost_follows_the_variables_each_costing_reads() -> None:
+    # Given a page whose size is read only when `$skipped` does not leave it out
+    document = parse(
+        "query ($skipped: Boolean!, $first: Int) "
+        "{ leads(first: $first) @skip(if: $skipped) { nodes { number } } }"
+    )
+
+    # When it is costed skipped (the size not read), then kept, at two sizes, then skipped
+    costs = [
+        remembered(document, variables).points
+        for variables in (
+            {"skipped": True, "first": 50},
+            {"skipped": False, "first": 50},
+            {"skipped": False, "first": 5},
+            {"skipped": True, "first": 5},
+            {"skipped": False},
+        )
+    ]
+
+    # Then each is the cost of its own variables: nothing, 50 leads, 5, nothing, the default 20
+    assert costs == [0, 1 + 50, 1 + 5, 0, 1 + 20]
 
 
 def test_a_fragment_bomb_is_costed_once_per_fragment() -> None:
