@@ -194,7 +194,7 @@ async def test_the_workload_counts_the_statements_of_each_request(
     # of related record (so that a page of 10 needs every batch a page of 100 does)
     numbers = await give_every_kind(gql, "leads")
     kinds = probes.read_probes(numbers[0], DEEP_NUMBER)
-    signed_in: dict[str | None, str] = dict(tokens)
+    signed_in: dict[str | None, str] = dict(tokens.items())
 
     # When it counts their statements in process
     counted = await statements.count_statements(app, signed_in, kinds)

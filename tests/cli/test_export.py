@@ -86,7 +86,7 @@ def test_json_lines_to_a_file_hold_the_same_values_without_the_empty_ones(
 
     assert (result.exit_code, result.stdout) == (0, "")
     lines = [json.loads(line) for line in output.read_text().splitlines()]
-    expected = [
+    expected: list[dict[str, str | int | float]] = [
         {
             name: value
             for name, value in zip(

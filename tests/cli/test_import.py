@@ -6,8 +6,10 @@ import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from app.bench.import_workload import database_figures, write_file
 from app.domain.enums import Action, Importance, LeadSourceType, TimeUnit
@@ -66,13 +68,15 @@ async def _totals(session: AsyncSession) -> tuple[int, int]:
     return page.total, await count(session, LeadChange)
 
 
-async def _name(session: AsyncSession, model: type, record_id: str | None, key: str) -> object:
+async def _name(
+    session: AsyncSession, model: type[SQLModel], record_id: str | None, key: str
+) -> object:
     record = None if record_id is None else await session.get(model, record_id)
     return None if record is None else getattr(record, key)
 
 
 def test_a_csv_file_imports_its_good_rows_and_reports_the_others(
-    leads: Leads, domain: Domain[object], tmp_path: Path
+    leads: Leads, domain: Domain[tuple[int, int]], tmp_path: Path
 ) -> None:
     before = domain(_totals)
 
@@ -87,13 +91,13 @@ def test_a_csv_file_imports_its_good_rows_and_reports_the_others(
 
 
 def test_the_leads_are_made_by_the_importer_as_create_lead_makes_them(
-    leads: Leads, domain: Domain[object], tmp_path: Path
+    leads: Leads, domain: Domain[Any], tmp_path: Path
 ) -> None:
     leads("import", str(write(tmp_path / "leads.csv", CSV_FILE)), "--as", "mariosmtest")
 
     async def created(session: AsyncSession) -> list[tuple[object, ...]]:
         importer = await actor(session, "mariosmtest")
-        found = []
+        found: list[tuple[object, ...]] = []
         for number in ("300", "301"):
             lead = await find_lead(session, importer, Ref("number", number))
             assert lead is not None
@@ -156,7 +160,7 @@ def test_the_leads_are_made_by_the_importer_as_create_lead_makes_them(
 
 
 def test_a_second_run_of_the_same_file_imports_nothing_twice(
-    leads: Leads, domain: Domain[object], tmp_path: Path
+    leads: Leads, domain: Domain[tuple[int, int]], tmp_path: Path
 ) -> None:
     path = str(write(tmp_path / "leads.csv", CSV_FILE))
     leads("import", path, "--as", "mariosmtest")
@@ -189,7 +193,7 @@ Purchase", "source_type": "NOTIFICATIONS", "source": "number=N1", "importance": 
 
 
 def test_a_json_lines_file_reports_each_line_it_cannot_import(
-    leads: Leads, domain: Domain[object], tmp_path: Path
+    leads: Leads, domain: Domain[Any], tmp_path: Path
 ) -> None:
     before = domain(_totals)
 
@@ -232,7 +236,7 @@ GOOD_ROW_JSONL = """\
 
 
 def test_a_file_without_bad_rows_exits_0_and_the_same_row_in_either_format_is_one_lead(
-    leads: Leads, domain: Domain[object], tmp_path: Path
+    leads: Leads, domain: Domain[tuple[int, int]], tmp_path: Path
 ) -> None:
     before = domain(_totals)
 
@@ -268,7 +272,7 @@ def test_a_read_only_user_is_refused_every_row(leads: Leads, tmp_path: Path) -> 
 
 
 def test_a_file_or_user_it_cannot_use_stops_it_before_any_row(
-    leads: Leads, domain: Domain[object], tmp_path: Path
+    leads: Leads, domain: Domain[tuple[int, int]], tmp_path: Path
 ) -> None:
     before = domain(_totals)
     unknown_columns = write(tmp_path / "bad.csv", "priority,colour,priority\n1,red,2\n")
@@ -319,7 +323,7 @@ def test_the_help_lists_every_column(leads: Leads) -> None:
 
 
 def test_a_thousand_rows_with_ten_bad_ones(
-    leads: Leads, domain: Domain[object], database_url: str, tmp_path: Path
+    leads: Leads, domain: Domain[tuple[int, int]], database_url: str, tmp_path: Path
 ) -> None:
     contacts, _, _ = asyncio.run(database_figures(database_url))
     path = tmp_path / "thousand.csv"

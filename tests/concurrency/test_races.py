@@ -8,7 +8,7 @@ import socket
 import subprocess
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,7 +184,7 @@ async def test_cancel_racing_lose_lets_exactly_one_through(client: httpx2.AsyncC
     ]
 
 
-FIELDS = {
+FIELDS: dict[str, Callable[[int], str | int]] = {
     "description": lambda i: f"description {i}",
     "contactEmail": lambda i: f"buyer{i}@example.com",
     "contactPhone": lambda i: f"+357 99 {i:06d}",

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.domain.enums import LifeCycleState, TimeUnit
+from app.domain.enums import Importance, LeadSourceType, LifeCycleState, TimeUnit
 from app.domain.models import Lead
 from app.domain.periods import (
     TimePeriod,
@@ -21,7 +21,14 @@ NOW = datetime(2016, 12, 15, 14, 57, 21, tzinfo=UTC)
 
 
 def _lead(state: LifeCycleState, completed: datetime | None) -> Lead:
+    # The fields every lead has, though no period reads them
     return Lead(
+        number=1,
+        importance=Importance.IMPORTANCE1,
+        priority=1,
+        source_type=LeadSourceType.WEBSITE,
+        estimated_value=1.0,
+        estimated_unit=TimeUnit.MONTHS,
         life_cycle_state=state,
         start_date=START,
         expected_completion_date=EXPECTED,

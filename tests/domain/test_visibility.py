@@ -97,6 +97,7 @@ async def walk(
         total = page.total if total is None else total
         numbers.extend(lead.number for lead in page.leads)
         if not page.has_next_page:
+            assert total is not None  # the first page was asked for its count
             return numbers, total
         after = encode_cursor(page.leads[-1].number)
 

@@ -53,7 +53,7 @@ async def test_the_young_generation_is_collected_once_a_request_is_answered(
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         gc.collect()
-        alive = [{} for _ in range(5_000)]
+        alive: list[dict[object, object]] = [{} for _ in range(5_000)]
         assert gc.get_count()[0] >= 5_000
 
         # When a request has been answered

@@ -71,7 +71,7 @@ def answered_by_worker(metrics: Path) -> dict[str, Counter[str]]:
     answered: dict[str, Counter[str]] = {}
     for path in metrics.glob("counter_*.db"):
         pid = path.stem.removeprefix("counter_")
-        for key, value, _, _ in MmapedDict.read_all_values_from_file(str(path)):
+        for key, value, _, _ in MmapedDict.read_all_values_from_file(str(path)):  # type: ignore[no-untyped-call]
             _, sample, labels, _ = json.loads(key)
             if sample == "leads_requests_total" and labels["operation"] == "SpentAcrossWorkers":
                 answered.setdefault(pid, Counter())[labels["outcome"]] += int(value)

@@ -1,8 +1,11 @@
 """The counters every worker shares: memory by default, Redis when configured, closed with
 the app."""
 
+from typing import cast
+
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage.redis.coredis import CoredisBridge
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from app.main import create_app
@@ -24,7 +27,9 @@ async def test_redis_storage_counts_and_its_connections_close(settings: Settings
     item = RateLimitItemPerMinute(5)
     await limiter.clear(item, "storage-test")
     assert await limiter.hit(item, "storage-test")
-    pool = storage.bridge.storage.connection_pool
+    # `limits` types the bridge as its abstract base, which has no client: the default
+    # implementation behind it is coredis's
+    pool = cast(CoredisBridge, storage.bridge).storage.connection_pool
     assert pool._created_connections >= 1
 
     # When it is closed
