@@ -309,9 +309,9 @@ _costs: PerDocument[_KeptCosts] = PerDocument()
 
 
 def _values_read(names: frozenset[str], variables: Mapping[str, Any]) -> bytes:
-    """The values of `names` in `variables` (absent and null told apart), encoded; empty
-    when they cannot be encoded or are too large to keep."""
-    given = {name: [variables[name]] for name in names if name in variables}
+    """The values of `names` in `variables`, encoded (an absent name has no key, a null one
+    has null); empty when they cannot be encoded or are too large to keep."""
+    given = {name: variables[name] for name in names if name in variables}
     try:
         encoded = orjson.dumps(given, option=orjson.OPT_SORT_KEYS)
     except TypeError:
