@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     watch_pool(database.read_engine, "reads" if database.is_sqlite else "shared")
     if database.is_sqlite:
         watch_pool(database.write_engine, "writes")
+    if database.key_read_engine is not None:
+        watch_pool(database.key_read_engine, "key reads")
     probes = Probes(settings)
     counters = shared_storage(settings)
 

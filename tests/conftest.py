@@ -106,7 +106,7 @@ class StatementCounter:
 @pytest.fixture
 def statements(database: Database) -> Iterator[StatementCounter]:
     counter = StatementCounter()
-    engines = {database.read_engine.sync_engine, database.write_engine.sync_engine}
+    engines = {engine.sync_engine for engine in database.engines}
     for engine in engines:
         event.listen(engine, "before_cursor_execute", counter.record)
     yield counter

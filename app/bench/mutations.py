@@ -106,7 +106,7 @@ async def count_mutation_statements(app: baseline.WithBaseline, token: str) -> F
     log = StatementLog()
     figures: Figures = {}
     transport = httpx2.ASGITransport(app=app)
-    engines = {database.read_engine.sync_engine, database.write_engine.sync_engine}
+    engines = {engine.sync_engine for engine in database.engines}
     async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
 
         async def send(mutation: Mutation) -> None:

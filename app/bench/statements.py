@@ -79,7 +79,7 @@ async def count_statements(
     figures: Figures = {}
     checks = {"product": product_data, "baseline": baseline_data}
     transport = httpx2.ASGITransport(app=app)
-    with log.listening({database.read_engine.sync_engine, database.write_engine.sync_engine}):
+    with log.listening({engine.sync_engine for engine in database.engines}):
         async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
             for probe in kinds:
                 token, sides = tokens.get(probe.user), {}

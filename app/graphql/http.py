@@ -96,10 +96,13 @@ class GraphQLApp(GraphQL[Context, None]):
         observed = current_request()
         now = self.clock()
         token = bearer_token(request)
-        reads = RequestReads(self.database.reader)
+        reads = RequestReads(self.database.reader, self.database.key_reader)
         # Closed when the request ends (`run`), whatever becomes of it.
         request.state.reads = reads
-        signed_in = None if token is None else await authenticate(reads.kept(), token, now)
+        signed_in = None
+        if token is not None:
+            async with reads.by_key() as session:
+                signed_in = await authenticate(session, token, now)
         actor = None if signed_in is None else signed_in.actor
         observed.user = None if actor is None else actor.username
         return Context(

@@ -2,10 +2,11 @@
 
 Each read gets a session of its own, except while a query executes: a query changes nothing,
 so everything it reads (its resolvers, its loaders, its plans) shares one session, and so one
-transaction and one connection, one statement at a time. The request's token is read in that
-same session, opened before the document is even parsed and kept for the query; a mutation
-closes it before it runs, and its reads keep sessions of their own, so that each sees what the
-writes before it committed.
+transaction and one connection, one statement at a time. The request's token is read before
+the document is even parsed: on SQLite by the key readers, whose calls run in place
+(`app/db.py`); elsewhere in that same session, kept for the query. A mutation closes it before
+it runs, and its reads keep sessions of their own, so that each sees what the writes before it
+committed.
 """
 
 import asyncio
@@ -20,8 +21,9 @@ from app.db import SessionFactory
 class RequestReads:
     """Opens the read sessions of one request (call it as a session factory)."""
 
-    def __init__(self, factory: SessionFactory) -> None:
+    def __init__(self, factory: SessionFactory, key_factory: SessionFactory | None) -> None:
         self.factory = factory
+        self.key_factory = key_factory
         self._shared: AsyncSession | None = None
         self._sharing = False
         self._turn = asyncio.Lock()
@@ -37,12 +39,18 @@ class RequestReads:
                 self._shared = self.factory()
             yield self._shared
 
-    def kept(self) -> AsyncSession:
-        """The session a query of this request shares, opened now if it is not open yet: for
-        what the request reads before its operation runs (its token)."""
+    @asynccontextmanager
+    async def by_key(self) -> AsyncIterator[AsyncSession]:
+        """A session for what the request reads by key before its operation runs (its token):
+        one of the key readers, closed at once, where there are any; else the session a query
+        of this request shares, opened now if it is not open yet."""
+        if self.key_factory is not None:
+            async with self.key_factory() as session:
+                yield session
+            return
         if self._shared is None:
             self._shared = self.factory()
-        return self._shared
+        yield self._shared
 
     @asynccontextmanager
     async def shared(self) -> AsyncIterator[None]:

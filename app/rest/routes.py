@@ -297,7 +297,7 @@ class RestApi:
                 "GraphQL login).",
                 "token",
             )
-        async with self.database.reader() as session:
+        async with (self.database.key_reader or self.database.reader)() as session:
             signed_in = await auth.authenticate(session, token, now)
         if signed_in is None:
             raise _refusal(UNAUTHENTICATED, "This token is unknown, revoked or expired.", "token")

@@ -568,7 +568,8 @@ async def test_a_token_that_cannot_be_read_in_time_is_503(
     me = {"query": "{ me { username } }"}
     try:
         async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
-            async with every_connection_held(app.state.database.read_engine):
+            database = app.state.database
+            async with every_connection_held(database.key_read_engine or database.read_engine):
                 # When a signed-in request comes, whose token must be read
                 response = await http.post("/graphql", json=me, headers=bearer(gql))
             # and again once the connections are back
