@@ -285,13 +285,15 @@ async def fetch_related(
         return related
     prepared = _prepared(follow, read)
     parameters = {"ids": list(ids)}
+    # Through the connection: the rows are plain columns, which the ORM has nothing to add to.
+    connection = await session.connection()
     if prepared.to_one is not None:
-        rows = await session.execute(prepared.to_one.statement, parameters)
+        rows = await connection.execute(prepared.to_one.statement, parameters)
         for row in rows.all():
             _keep(related, row, prepared.to_one.tables)
     if prepared.items is not None:
         by_branch: list[dict[str, list[RowRecord]]] = [defaultdict(list) for _ in prepared.branches]
-        for row in (await session.execute(prepared.items, parameters)).all():
+        for row in (await connection.execute(prepared.items, parameters)).all():
             branch = prepared.branches[row[0]]
             item_table, *joined = branch.tables
             item = item_table.record(row)
