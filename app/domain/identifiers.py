@@ -1,9 +1,11 @@
 """References to records by id or by a natural key: exactly one row, or a problem that says why."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
@@ -44,6 +46,15 @@ def _column_value(model: type[SQLModel], ref: Ref) -> Any:
     return ref.value
 
 
+@lru_cache(maxsize=128)
+def _lookup(model: type[SQLModel], key: str) -> Select[Any]:
+    """The statement that reads the (at most two) `model` rows whose `key` is `key_value`;
+    built once for each model and key, since building one costs more than running it."""
+    column = getattr(model, key)
+    compared = func.lower(column) if key in CASE_INSENSITIVE_KEYS else column
+    return select(model).where(compared == bindparam("key_value")).limit(2)
+
+
 async def find_one_or_raise(
     session: AsyncSession,
     model: type[Row],
@@ -66,16 +77,13 @@ async def find_one_or_raise(
             ErrorCode.INVALID,
             f"{echoed(ref.value)!r} is not a valid {label}.",
         ) from None
-    column = getattr(model, ref.key)
-    matches = (
-        func.lower(column) == value.lower() if ref.key in CASE_INSENSITIVE_KEYS else column == value
-    )
-    statement = select(model).where(matches).limit(2)
+    statement = _lookup(model, ref.key)
     if condition is not None:
         statement = statement.where(condition)
     if for_update:
         statement = statement.with_for_update()
-    rows = (await session.scalars(statement)).all()
+    given = value.lower() if ref.key in CASE_INSENSITIVE_KEYS else value
+    rows: Sequence[Row] = (await session.scalars(statement, {"key_value": given})).all()
     if not rows:
         raise DomainError.single(
             ref.path(field),

@@ -6,7 +6,7 @@ the writer's `BEGIN IMMEDIATE` transaction already holds exclusively.
 
 from enum import StrEnum
 
-from sqlalchemy import Sequence, select, text, update
+from sqlalchemy import Sequence, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,19 +21,23 @@ class NumberSeries(StrEnum):
 
 
 SEQUENCES = {series: Sequence(series.value) for series in NumberSeries}
+# The statements that hand out the next number, built once: every create runs one.
+_NEXT_FROM_SEQUENCE = {series: select(SEQUENCES[series].next_value()) for series in NumberSeries}
+_NEXT_FROM_COUNTER = (
+    update(Counter)
+    .where(col(Counter.name) == bindparam("series"))
+    .values(value=Counter.value + 1)
+    .returning(col(Counter.value))
+)
 
 
 async def next_number(session: AsyncSession, series: NumberSeries) -> int:
     """The next number of `series`, never handed out before."""
-    if session.get_bind().dialect.name == "postgresql":
-        value = await session.scalar(select(SEQUENCES[series].next_value()))
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        value = await connection.scalar(_NEXT_FROM_SEQUENCE[series])
     else:
-        value = await session.scalar(
-            update(Counter)
-            .where(col(Counter.name) == series.value)
-            .values(value=Counter.value + 1)
-            .returning(col(Counter.value))
-        )
+        value = await connection.scalar(_NEXT_FROM_COUNTER, {"series": series.value})
     if value is None:
         raise LookupError(f"the number series {series.value} is missing; run the migrations")
     return int(value)

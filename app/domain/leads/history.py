@@ -205,7 +205,8 @@ class Records:
         models = tuple(missing)
         given = {f"ids_{index}": sorted(missing[model]) for index, model in enumerate(models)}
         statement = _natural_keys_of(models)
-        for index, record_id, key in (await self.session.execute(statement, given)).all():
+        connection = await self.session.connection()
+        for index, record_id, key in (await connection.execute(statement, given)).all():
             self.keys[models[index], record_id] = key
         for model, ids in missing.items():
             for record_id in ids:

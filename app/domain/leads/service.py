@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -35,6 +35,14 @@ _DEFAULT_STATUS = {
     Action.WIN: "win_status_id",
     Action.LOSE: "lose_status_id",
     Action.CANCEL: "cancel_status_id",
+}
+
+# The default status of each transition, read through the lead type in one statement.
+_DEFAULT_STATUS_OF_TYPE = {
+    kind: select(LeadStatus)
+    .join(LeadType, getattr(LeadType, column) == col(LeadStatus.id))
+    .where(col(LeadType.id) == bindparam("type_id"))
+    for kind, column in _DEFAULT_STATUS.items()
 }
 
 
@@ -98,14 +106,7 @@ async def _status_in_state(
     """The status named (or the lead type's default for `kind`), which must belong to
     `state`."""
     if ref is None:
-        # The default status, read through the lead type in one statement.
-        default = getattr(LeadType, _DEFAULT_STATUS[kind])
-        statement = (
-            select(LeadStatus)
-            .join(LeadType, default == col(LeadStatus.id))
-            .where(col(LeadType.id) == lead.type_id)
-        )
-        return await session.scalar(statement)
+        return await session.scalar(_DEFAULT_STATUS_OF_TYPE[kind], {"type_id": lead.type_id})
     path: Path = ("status",)
     status = await find_one(session, LeadStatus, ref, path, "lead status", problems)
     if status is not None and status.life_cycle_state is not state:

@@ -125,7 +125,9 @@ async def set_rows(session: AsyncSession, lead_id: str) -> list[SetRow]:
     """Every item of every set of a lead, in the order they were added: one statement. The
     rows are not attached to the session, which only ever deletes them by id."""
     rows: list[SetRow] = []
-    for found in (await session.execute(_SET_ROWS, {"lead_id": lead_id})).mappings():
+    # Through the connection: the rows are plain columns, which the ORM has nothing to add to.
+    connection = await session.connection()
+    for found in (await connection.execute(_SET_ROWS, {"lead_id": lead_id})).mappings():
         model = SET_LINKS[found["link"]]
         values = {name: found[name] for name in _OWN_COLUMNS[model]}
         if "product_set" in values:

@@ -10,9 +10,10 @@ the caller names one, its version: two clients racing on one lead can never both
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Float, delete, insert, update
+from sqlalchemy import CursorResult, Float, Update, bindparam, delete, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -178,6 +179,35 @@ async def insert_lead(
     return Written(lead, entry)
 
 
+# The prefix of an UPDATE's values among its parameters, apart from the names of its conditions.
+_SET = "set_"
+_LEAD_TABLE = Lead.__table__  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=256)
+def _update_of(columns: tuple[str, ...], *, with_version: bool) -> Update:
+    """The conditional UPDATE of a lead's `columns` (and its version), which gives back what
+    it wrote; built once for each set of columns, since building one costs more than running
+    it. It writes only while the lead is still in the state it was read in (`lead_state`)
+    and, `with_version`, at the version the caller names (`lead_version`)."""
+    table = _LEAD_TABLE
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("lead_id"))
+        .where(table.c.life_cycle_state == bindparam("lead_state"))
+        .values(
+            {
+                **{name: bindparam(f"{_SET}{name}") for name in columns},
+                "version": table.c.version + 1,
+            }
+        )
+        .returning(*(table.c[name] for name in (*columns, "version")))
+    )
+    if with_version:
+        statement = statement.where(table.c.version == bindparam("lead_version"))
+    return statement
+
+
 async def write_lead(
     session: AsyncSession,
     lead: Lead,
@@ -201,18 +231,17 @@ async def write_lead(
     )
     before = await history.snapshot(session, lead, before_items, records)
     await _save_new_records(session, plan, plan.values.get("contact_id", lead.contact_id))
-    statement = (
-        update(Lead)
-        .where(col(Lead.id) == lead.id)
-        .where(col(Lead.life_cycle_state) == lead.life_cycle_state)
-        .values(**_logged(plan.values, action.actor, action.now), version=Lead.version + 1)
-        .returning(Lead)
-        # The lead read before takes the row as written, in the UPDATE's own statement.
-        .execution_options(populate_existing=True, synchronize_session=False)
-    )
+    values = _logged(plan.values, action.actor, action.now)
+    statement = _update_of(tuple(values), with_version=action.expected_version is not None)
+    parameters = {
+        **{f"{_SET}{name}": value for name, value in values.items()},
+        "lead_id": lead.id,
+        "lead_state": lead.life_cycle_state,
+    }
     if action.expected_version is not None:
-        statement = statement.where(col(Lead.version) == action.expected_version)
-    written = (await session.scalars(statement)).one_or_none()
+        parameters["lead_version"] = action.expected_version
+    connection = await session.connection()
+    written = (await connection.execute(statement, parameters)).mappings().one_or_none()
     if written is None:
         await session.refresh(lead)
         _check_version(lead, action.expected_version)
@@ -223,7 +252,10 @@ async def write_lead(
             ErrorCode.CONFLICT,
             f"Lead {lead.number} changed while this request was applied; read it again and retry.",
         )
-    lead = _as_read(written)
+    # The lead read before takes the columns as written, from the UPDATE's own statement.
+    for name, value in written.items():
+        set_committed_value(lead, name, value)
+    lead = _as_read(lead)
     await _save_sets(session, lead.id, plan.sets)
     after_items = [row for row in before_items if row not in plan.sets.removed]
     after = await history.snapshot(session, lead, [*after_items, *plan.sets.added], records)
