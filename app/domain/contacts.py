@@ -3,7 +3,7 @@ commands that name or create them."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
@@ -118,12 +118,15 @@ def check_new_accounts_receivable(
     _check_length(AccountsReceivable, "name", new.name, (*field, "name"), problems)
 
 
+# Built once: every create and every change of contact asks it.
+_OWNS_ACCOUNTS_RECEIVABLE = select(
+    exists().where(col(AccountsReceivable.owner_id) == bindparam("contact_id"))
+)
+
+
 async def owns_accounts_receivable(session: AsyncSession, contact_id: str) -> bool:
     """Whether a contact owns any accounts receivable."""
-    count = await session.scalar(
-        select(func.count()).where(col(AccountsReceivable.owner_id) == contact_id)
-    )
-    return bool(count)
+    return bool(await session.scalar(_OWNS_ACCOUNTS_RECEIVABLE, {"contact_id": contact_id}))
 
 
 async def open_accounts_receivable(

@@ -160,13 +160,14 @@ async def insert_lead(
     and the key before it checked the input)."""
     await _save_new_records(session, plan, plan.values.get("contact_id"))
     number = await next_number(session, NumberSeries.LEAD)
-    values = Lead(
+    # The columns' own defaults fill in the rest (the id, the first version).
+    values = {
         **_logged(plan.values, actor, now),
-        number=number,
-        created_at=now,
-        created_by_user_id=actor.user_id,
-        created_by_unit_id=actor.unit_id,
-    ).model_dump()
+        "number": number,
+        "created_at": now,
+        "created_by_user_id": actor.user_id,
+        "created_by_unit_id": actor.unit_id,
+    }
     # The row comes back as stored (a Decimal at its column's scale, dates in UTC), in the
     # INSERT's own statement.
     lead = _as_read((await session.scalars(_INSERT_LEAD, [values])).one())
