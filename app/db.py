@@ -42,7 +42,8 @@ Reader = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 FIRST_LOCK_PAUSE_SECONDS = 0.001
 LONGEST_LOCK_PAUSE_SECONDS = 0.05
 # How long a read by key waits in SQLite's busy handler, which holds the event loop while it
-# waits. With WAL a reader meets a lock only while a connection recovers the log after a crash.
+# waits. With WAL a reader meets a lock only in rare moments: while a connection recovers the
+# log after a crash, or the last one to close checkpoints it.
 KEY_READ_BUSY_TIMEOUT_MS = 100
 
 T = TypeVar("T")
