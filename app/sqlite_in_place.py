@@ -2,17 +2,19 @@
 
 aiosqlite runs every call on a thread of its own and hands each result back through the event
 loop: four handoffs a statement (cursor, execute, fetch, close), which cost a write more than
-SQLite's own work does. Two kinds of connections make their calls in place instead:
+SQLite's own work does. Three kinds of connections make their calls in place instead:
 
 - the server's writers: a write transaction's statements each take SQLite microseconds (they
   read and write a few rows by key), and a worker's write transactions queue on one lock
   anyway. Waiting for that lock is the one long wait, and it is not done here: a writer's
   busy timeout is zero, and `app/db.py` waits, asleep, before it tries again;
+- the server's key readers (`app/db.py`): a read by key, such as a request's token, takes
+  SQLite microseconds, and with WAL it does not wait for a writer;
 - every connection of a command (`app/cli/running.py`), which runs one task at a time and
   has nothing else for the loop to do while SQLite works.
 
-The server's readers keep aiosqlite's threads: a page may take SQLite milliseconds, and other
-requests run while it does.
+The server's other readers keep aiosqlite's threads: a page may take SQLite milliseconds, and
+other requests run while it does.
 
 Hooked in through SQLAlchemy's `do_connect` event and the aiosqlite dialect's
 `async_creator_fn`, so the engine's own settings (pragmas, `BEGIN IMMEDIATE`) stay as
