@@ -44,7 +44,7 @@ class LoginPayload:
 
 @strawberry.type
 class AuthQuery:
-    @resolved(description="The signed-in user.")
+    @resolved(description="The signed-in user.", by_key=True)
     def me(self, info: Info) -> User:
         assert info.context.user is not None
         return from_row(User, info.context.user)

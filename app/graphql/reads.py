@@ -4,9 +4,10 @@ Each read gets a session of its own, except while a query executes: a query chan
 so everything it reads (its resolvers, its loaders, its plans) shares one session, and so one
 transaction and one connection, one statement at a time. The request's token is read before
 the document is even parsed: on SQLite by the key readers, whose calls run in place
-(`app/db.py`); elsewhere in that same session, kept for the query. A mutation closes it before
-it runs, and its reads keep sessions of their own, so that each sees what the writes before it
-committed.
+(`app/db.py`); elsewhere in that same session, kept for the query. A query that reads only by
+key (`read_by_key`) shares a key reader's session too, where there are any. A mutation closes
+the token's session before it runs, and its reads keep sessions of their own, so that each
+sees what the writes before it committed.
 """
 
 import asyncio
@@ -25,6 +26,9 @@ class RequestReads:
         self.factory = factory
         self.key_factory = key_factory
         self._shared: AsyncSession | None = None
+        # What opens the shared session: the readers', or a key reader's for a query that
+        # reads only by key.
+        self._shared_factory = factory
         self._sharing = False
         self._turn = asyncio.Lock()
 
@@ -36,7 +40,7 @@ class RequestReads:
             return
         async with self._turn:
             if self._shared is None:
-                self._shared = self.factory()
+                self._shared = self._shared_factory()
             yield self._shared
 
     @asynccontextmanager
@@ -52,6 +56,13 @@ class RequestReads:
             self._shared = self.factory()
         yield self._shared
 
+    def read_by_key(self) -> None:
+        """Let the session the query shares be a key reader's, where there are any and it is
+        not open yet: for a query that reads only rows found by their keys, SQLite's work
+        takes less time than handing each call to a thread would."""
+        if self._shared is None and self.key_factory is not None:
+            self._shared_factory = self.key_factory
+
     @asynccontextmanager
     async def shared(self) -> AsyncIterator[None]:
         """Within this block, every read shares one session, closed at its end."""
@@ -60,6 +71,7 @@ class RequestReads:
             yield
         finally:
             self._sharing = False
+            self._shared_factory = self.factory
             await self.close()
 
     async def close(self) -> None:

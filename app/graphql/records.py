@@ -21,12 +21,20 @@ def described(description: str) -> Any:
     return strawberry.field(description=description)
 
 
-def resolved(description: str) -> Callable[[Resolver], Resolver]:
-    """A field computed by the decorated resolver, with its description.
+# The key of a root field's metadata saying that it reads by key: a few rows found by their
+# keys, whatever the data set holds (app/graphql/planned/executor.py reads such a query in place).
+BY_KEY = "leads.by_key"
+
+
+def resolved(description: str, *, by_key: bool = False) -> Callable[[Resolver], Resolver]:
+    """A field computed by the decorated resolver, with its description; `by_key` for a root
+    field that reads only rows found by their keys.
 
     Typed, unlike `strawberry.field(description=...)`, so that resolvers keep their types.
     """
-    decorator: Callable[[Resolver], Resolver] = strawberry.field(description=description)
+    decorator: Callable[[Resolver], Resolver] = strawberry.field(
+        description=description, metadata={BY_KEY: True} if by_key else None
+    )
     return decorator
 
 

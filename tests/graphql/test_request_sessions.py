@@ -76,3 +76,62 @@ async def test_a_mutation_lets_the_tokens_connection_go_before_it_writes(
     # Then the token's read and the write each had a connection, never both at once
     assert data["updateLead"] == {"lead": {"description": "Called back"}, "errors": []}
     assert (connections.checked_out, connections.most_in_use, connections.in_use) == (2, 1, 0)
+
+
+@pytest.fixture
+def readers_checkouts(database: Database) -> Iterator[Connections]:
+    """The connections the readers' engine hands out (on PostgreSQL, the one shared pool)."""
+    counted = Connections()
+    pool = database.read_engine.sync_engine.pool
+    event.listen(pool, "checkout", counted.checkout)
+    event.listen(pool, "checkin", counted.checkin)
+    yield counted
+    event.remove(pool, "checkout", counted.checkout)
+    event.remove(pool, "checkin", counted.checkin)
+
+
+LEAD_BY_KEY = (
+    '{ me { username } lead(ref: {number: "4"}) { number contactInformation { name } '
+    "productsSet { product { code } } } }"
+)
+
+
+async def test_a_query_reading_only_by_key_reads_over_a_key_readers_connection(
+    gql: GraphQLClient,
+    connections: Connections,
+    readers_checkouts: Connections,
+    database: Database,
+) -> None:
+    # When a signed-in query reads the user and one lead with its contact and its products
+    data = await gql.data(LEAD_BY_KEY)
+
+    # Then on SQLite its token and its answer each came over a key reader's connection, in
+    # place, and none over the readers'; elsewhere both over the one connection of the query
+    assert data["lead"]["contactInformation"] == {"name": "Joe Doe"}
+    assert data["me"] == {"username": "MPAdministrator"}
+    if database.key_read_engine is None:
+        assert (connections.checked_out, readers_checkouts.checked_out) == (1, 1)
+    else:
+        assert (connections.checked_out, readers_checkouts.checked_out) == (2, 0)
+    assert (connections.most_in_use, connections.in_use) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # a page: its count reads every lead of the list
+        '{ lead(ref: {number: "4"}) { number } leads(first: 1) { totalCount } }',
+        # a field left to its resolver (a page of the lead's changes)
+        '{ lead(ref: {number: "4"}) { number history(first: 1) { nodes { action } } } }',
+    ],
+    ids=["with a page", "with a field of arguments"],
+)
+async def test_a_query_reading_more_than_by_key_reads_over_the_readers_connection(
+    gql: GraphQLClient, readers_checkouts: Connections, query: str
+) -> None:
+    # When a signed-in query reads one lead and something that is not found by key
+    data = await gql.data(query)
+
+    # Then it read over one connection of the readers
+    assert data["lead"]["number"] == "4"
+    assert (readers_checkouts.checked_out, readers_checkouts.in_use) == (1, 0)

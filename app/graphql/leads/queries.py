@@ -153,7 +153,8 @@ class LeadQuery:
 
     @resolved(
         description="One lead; null when the reference matches none that the signed-in user "
-        "may see."
+        "may see.",
+        by_key=True,
     )
     async def lead(
         self,

@@ -2,9 +2,14 @@
 be planned. There, what the selection reads is fetched for the whole value in a few joined
 statements and the response is built straight from the rows; the standard completion takes
 over for any field a plan does not cover, and for the whole value when it leaves the plan's
-path (then errors read exactly as they always do)."""
+path (then errors read exactly as they always do).
+
+A query whose root fields all read by key, and whose plans leave nothing to the standard
+executor, reads everything by key (the plans fetch along foreign keys): it shares a key
+reader's session, where there are any."""
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from copy import copy
 from typing import Any
 
@@ -17,9 +22,10 @@ from graphql import (
     GraphQLUnionType,
     OperationType,
 )
-from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.collect_fields import DeferUsage, FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
 
 from app.graphql.context import Context
 from app.graphql.planned.building import (
@@ -30,7 +36,8 @@ from app.graphql.planned.building import (
     fetch,
     run_delegations,
 )
-from app.graphql.planned.plans import Compiled, Compiler, NotPlannedError
+from app.graphql.planned.plans import DEFINITION, Compiled, Compiler, NotPlannedError
+from app.graphql.records import BY_KEY
 
 # Plans kept per process, most recently used last.
 PLANS_KEPT = 1_000
@@ -75,6 +82,44 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         await context.reads.close()
         result = super().execute_operation(serially)
         return await result if self.is_awaitable(result) else result
+
+    def execute_collected_root_fields(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: GroupedFieldSet,
+        serially: bool,
+        new_defer_usages: Sequence[DeferUsage],
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        context = self.context_value
+        if (
+            self.operation.operation is OperationType.QUERY
+            and isinstance(context, Context)
+            and context.settings.planned_execution
+            and self._reads_by_key(root_type, grouped_field_set)
+        ):
+            context.reads.read_by_key()
+        return super().execute_collected_root_fields(
+            root_type, root_value, grouped_field_set, serially, new_defer_usages
+        )
+
+    def _reads_by_key(self, root_type: GraphQLObjectType, grouped: GroupedFieldSet) -> bool:
+        """Whether every root field reads by key, and its plan (when its value has fields)
+        covers the whole selection: what the plans fetch, they fetch by the rows' keys."""
+        for nodes in grouped.values():
+            name = nodes[0].node.name.value
+            if name == "__typename":
+                continue
+            graphql_field = root_type.fields.get(name)
+            definition = None if graphql_field is None else graphql_field.extensions.get(DEFINITION)
+            if not isinstance(definition, StrawberryField) or not definition.metadata.get(BY_KEY):
+                return False
+            assert graphql_field is not None
+            if isinstance(_named(graphql_field.type), GraphQLObjectType | GraphQLUnionType):
+                compiled = self._compiled(graphql_field.type, nodes)
+                if compiled is None or compiled.root.delegates:
+                    return False
+        return True
 
     def complete_value(
         self,
