@@ -1,6 +1,7 @@
 """A signed-in query reads everything it answers in one session, so one connection, and its
-token before (on SQLite by a key reader of its own, elsewhere in that same session); a
-mutation lets the token's connection go before it writes. A request never holds two."""
+token before (on SQLite by a key reader of its own, elsewhere in that same session); on
+SQLite a query that reads only by key takes that session from a key reader too. A mutation
+lets the token's connection go before it writes. A request never holds two."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
