@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import Database
 from tests.conftest import GraphQLClient
@@ -31,10 +32,10 @@ class Connections:
         self.in_use -= 1
 
 
-@pytest.fixture
-def connections(database: Database) -> Iterator[Connections]:
+def _counting(engines: list[AsyncEngine]) -> Iterator[Connections]:
+    """The connections the pools of `engines` hand out, counted while the test runs."""
     counted = Connections()
-    pools = {engine.sync_engine.pool for engine in database.engines}
+    pools = {engine.sync_engine.pool for engine in engines}
     for pool in pools:
         event.listen(pool, "checkout", counted.checkout)
         event.listen(pool, "checkin", counted.checkin)
@@ -42,6 +43,11 @@ def connections(database: Database) -> Iterator[Connections]:
     for pool in pools:
         event.remove(pool, "checkout", counted.checkout)
         event.remove(pool, "checkin", counted.checkin)
+
+
+@pytest.fixture
+def connections(database: Database) -> Iterator[Connections]:
+    yield from _counting(database.engines)
 
 
 async def test_a_query_reads_its_answer_over_one_connection_after_its_token(
@@ -82,13 +88,7 @@ async def test_a_mutation_lets_the_tokens_connection_go_before_it_writes(
 @pytest.fixture
 def readers_checkouts(database: Database) -> Iterator[Connections]:
     """The connections the readers' engine hands out (on PostgreSQL, the one shared pool)."""
-    counted = Connections()
-    pool = database.read_engine.sync_engine.pool
-    event.listen(pool, "checkout", counted.checkout)
-    event.listen(pool, "checkin", counted.checkin)
-    yield counted
-    event.remove(pool, "checkout", counted.checkout)
-    event.remove(pool, "checkin", counted.checkin)
+    yield from _counting([database.read_engine])
 
 
 LEAD_BY_KEY = (
