@@ -15,7 +15,7 @@ import pytest
 from graphql import GraphQLSyntaxError, OperationType, parse
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
 
 from app.db import Database
@@ -89,6 +89,47 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
     """A session for domain tests; each test commits or rolls back as it needs."""
     async with database.writer() as opened:
         yield opened
+
+
+@dataclass
+class Connections:
+    """The connections engines hand out while a request runs."""
+
+    checked_out: int = 0
+    in_use: int = 0
+    most_in_use: int = 0
+
+    def checkout(self, *_: Any) -> None:
+        self.checked_out += 1
+        self.in_use += 1
+        self.most_in_use = max(self.most_in_use, self.in_use)
+
+    def checkin(self, *_: Any) -> None:
+        self.in_use -= 1
+
+
+def _counting(engines: list[AsyncEngine]) -> Iterator[Connections]:
+    """The connections the pools of `engines` hand out, counted while the test runs."""
+    counted = Connections()
+    pools = {engine.sync_engine.pool for engine in engines}
+    for pool in pools:
+        event.listen(pool, "checkout", counted.checkout)
+        event.listen(pool, "checkin", counted.checkin)
+    yield counted
+    for pool in pools:
+        event.remove(pool, "checkout", counted.checkout)
+        event.remove(pool, "checkin", counted.checkin)
+
+
+@pytest.fixture
+def connections(database: Database) -> Iterator[Connections]:
+    yield from _counting(database.engines)
+
+
+@pytest.fixture
+def readers_checkouts(database: Database) -> Iterator[Connections]:
+    """The connections the readers' engine hands out (on PostgreSQL, the one shared pool)."""
+    yield from _counting([database.read_engine])
 
 
 @dataclass

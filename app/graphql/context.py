@@ -14,8 +14,8 @@ from strawberry.types import Info as StrawberryInfo
 from app.db import Database
 from app.domain.auth import Actor
 from app.domain.models import User
-from app.graphql.reads import RequestReads
 from app.loaders import Loaders
+from app.reads import RequestReads
 from app.settings import Settings
 
 Clock = Callable[[], datetime]

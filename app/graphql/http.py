@@ -27,10 +27,10 @@ from app.graphql.context import Clock, Context
 from app.graphql.graphiql import GRAPHIQL_HTML
 from app.graphql.media import GRAPHQL_RESPONSE, is_request_error, prefers_graphql_response
 from app.graphql.observation import INTERNAL_ERROR, SERVICE_UNAVAILABLE, is_pool_timeout
-from app.graphql.reads import RequestReads
 from app.graphql.schema import MaskUnexpectedErrors, schema
 from app.loaders import Loaders
 from app.observability.requests import Interface, current_request
+from app.reads import RequestReads
 from app.settings import Settings
 
 

@@ -31,6 +31,7 @@ from app.domain.leads.commands import UNSET, LeadAction, Unset
 from app.domain.leads.queries import LeadView
 from app.loaders import Loaders
 from app.observability.requests import current_request
+from app.reads import RequestReads
 from app.rest import parameters
 from app.rest.errors import UNAUTHENTICATED, Refusal, RequestError, answer, refused
 from app.rest.serialise import LEAD_KEYS, LeadWriter, moment
@@ -113,15 +114,18 @@ class Call:
     actor: Actor
     database: Database
     fields: tuple[str, ...] | None
+    reads: RequestReads
 
     def ready(self) -> None:
         """Refuse the call unless all its parameters, read by now, were right."""
         self.params.check()
 
     async def leads(self, rows: list[models.Lead]) -> list[dict[str, Any]]:
-        """Leads as the seeds write them, with the keys of `fields_set`."""
-        writer = LeadWriter(Loaders.create(self.database.reader, self.actor), self.now, self.fields)
-        return await writer.many(rows)
+        """Leads as the seeds write them, with the keys of `fields_set`; what they name is
+        read in the call's shared session."""
+        writer = LeadWriter(Loaders.create(self.reads, self.actor), self.now, self.fields)
+        async with self.reads.shared():
+            return await writer.many(rows)
 
     async def lead(self, row: models.Lead) -> dict[str, Any]:
         """One lead as the seeds write it."""
@@ -134,8 +138,10 @@ class Call:
         return LeadAction(ref=ref, actor=self.actor, now=self.now, status=status)
 
     async def write(self, work: Callable[[AsyncSession], Awaitable[models.Lead]]) -> Any:
-        """Run one service in one transaction; the lead as it is then."""
-        return await self.lead(await in_transaction(self.database.writer, work))
+        """Run one service in one transaction; the lead as it is then, read by key."""
+        written = await in_transaction(self.database.writer, work)
+        self.reads.read_by_key()
+        return await self.lead(written)
 
 
 Method = Callable[[Call], Awaitable[Any]]
@@ -148,9 +154,11 @@ async def show(call: Call) -> Any:
     ref = parameters.lead_ref(call.params)
     call.ready()
     assert isinstance(ref, Ref)
-    async with call.database.reader() as session:
-        lead = await queries.find_lead_or_raise(session, call.actor, ref)
-    return await call.lead(lead)
+    call.reads.read_by_key()
+    async with call.reads.shared():
+        async with call.reads() as session:
+            lead = await queries.find_lead_or_raise(session, call.actor, ref)
+        return await call.lead(lead)
 
 
 def lead_list(view: LeadView, *, semi_optional: bool = False) -> Method:
@@ -166,9 +174,10 @@ async def _page(call: Call, view: LeadView, semi_optional: bool) -> Any:
     lead_filter = parameters.lead_filter(call.params, semi_optional=semi_optional)
     page = parameters.page(call.params)
     call.ready()
-    async with call.database.reader() as session:
-        found = await queries.find_leads(session, call.actor, view, lead_filter, page, call.now)
-    return await call.leads(found.leads)
+    async with call.reads.shared():
+        async with call.reads() as session:
+            found = await queries.find_leads(session, call.actor, view, lead_filter, page, call.now)
+        return await call.leads(found.leads)
 
 
 async def close_to_completion(call: Call) -> Any:
@@ -312,7 +321,8 @@ class RestApi:
             params = await _parameters(request, self.settings.max_body_bytes)
             now = self.clock()
             actor = await self._actor(params, now)
-            call = Call(params, now, actor, self.database, _fields(params))
+            reads = RequestReads(self.database.reader, self.database.key_reader)
+            call = Call(params, now, actor, self.database, _fields(params), reads)
             return answer(await method(call))
         except DomainError as error:
             return refused(RequestError.of(error))

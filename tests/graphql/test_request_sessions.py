@@ -3,51 +3,10 @@ token before (on SQLite by a key reader of its own, elsewhere in that same sessi
 SQLite a query that reads only by key takes that session from a key reader too. A mutation
 lets the token's connection go before it writes. A request never holds two."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import Database
-from tests.conftest import GraphQLClient
-
-
-@dataclass
-class Connections:
-    """The connections the app's engines hand out while a request runs."""
-
-    checked_out: int = 0
-    in_use: int = 0
-    most_in_use: int = 0
-
-    def checkout(self, *_: Any) -> None:
-        self.checked_out += 1
-        self.in_use += 1
-        self.most_in_use = max(self.most_in_use, self.in_use)
-
-    def checkin(self, *_: Any) -> None:
-        self.in_use -= 1
-
-
-def _counting(engines: list[AsyncEngine]) -> Iterator[Connections]:
-    """The connections the pools of `engines` hand out, counted while the test runs."""
-    counted = Connections()
-    pools = {engine.sync_engine.pool for engine in engines}
-    for pool in pools:
-        event.listen(pool, "checkout", counted.checkout)
-        event.listen(pool, "checkin", counted.checkin)
-    yield counted
-    for pool in pools:
-        event.remove(pool, "checkout", counted.checkout)
-        event.remove(pool, "checkin", counted.checkin)
-
-
-@pytest.fixture
-def connections(database: Database) -> Iterator[Connections]:
-    yield from _counting(database.engines)
+from tests.conftest import Connections, GraphQLClient
 
 
 async def test_a_query_reads_its_answer_over_one_connection_after_its_token(
@@ -83,12 +42,6 @@ async def test_a_mutation_lets_the_tokens_connection_go_before_it_writes(
     # Then the token's read and the write each had a connection, never both at once
     assert data["updateLead"] == {"lead": {"description": "Called back"}, "errors": []}
     assert (connections.checked_out, connections.most_in_use, connections.in_use) == (2, 1, 0)
-
-
-@pytest.fixture
-def readers_checkouts(database: Database) -> Iterator[Connections]:
-    """The connections the readers' engine hands out (on PostgreSQL, the one shared pool)."""
-    yield from _counting([database.read_engine])
 
 
 LEAD_BY_KEY = (

@@ -1,13 +1,14 @@
-"""The read sessions of one GraphQL request.
+"""The read sessions of one request, to any front door.
 
-Each read gets a session of its own, except while a query executes: a query changes nothing,
-so everything it reads (its resolvers, its loaders, its plans) shares one session, and so one
-transaction and one connection, one statement at a time. The request's token is read before
-the document is even parsed: on SQLite by the key readers, whose calls run in place
-(`app/db.py`); elsewhere in that same session, kept for the query. A query that reads only by
-key (`read_by_key`) shares a key reader's session too, where there are any. A mutation closes
-the token's session before it runs, and its reads keep sessions of their own, so that each
-sees what the writes before it committed.
+Each read gets a session of its own, except inside a `shared` block: what a GraphQL query
+reads (its resolvers, its loaders, its plans), and what a REST call reads to answer (its
+leads and what they name), changes nothing meanwhile, so it shares one session, and so one
+transaction and one connection, one statement at a time. A GraphQL request's token is read
+before the document is even parsed: on SQLite by the key readers, whose calls run in place
+(`app/db.py`); elsewhere in that same session, kept for the query. Reads by key
+(`read_by_key`) share a key reader's session too, where there are any. A mutation closes the
+token's session before it runs, and its reads keep sessions of their own, so that each sees
+what the writes before it committed.
 """
 
 import asyncio
@@ -57,15 +58,19 @@ class RequestReads:
         yield self._shared
 
     def read_by_key(self) -> None:
-        """Let the session the query shares be a key reader's, where there are any and it is
-        not open yet: for a query that reads only rows found by their keys, SQLite's work
-        takes less time than handing each call to a thread would."""
+        """Let the shared session be a key reader's, where there are any and it is not open
+        yet: for reads of rows found by their keys only, SQLite's work takes less time than
+        handing each call to a thread would."""
         if self._shared is None and self.key_factory is not None:
             self._shared_factory = self.key_factory
 
     @asynccontextmanager
     async def shared(self) -> AsyncIterator[None]:
-        """Within this block, every read shares one session, closed at its end."""
+        """Within this block, every read shares one session, closed at its end (a block
+        inside another shares the outer one's)."""
+        if self._sharing:
+            yield
+            return
         self._sharing = True
         try:
             yield
