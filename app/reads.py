@@ -66,11 +66,7 @@ class RequestReads:
 
     @asynccontextmanager
     async def shared(self) -> AsyncIterator[None]:
-        """Within this block, every read shares one session, closed at its end (a block
-        inside another shares the outer one's)."""
-        if self._sharing:
-            yield
-            return
+        """Within this block, every read shares one session, closed at its end."""
         self._sharing = True
         try:
             yield

@@ -122,10 +122,9 @@ class Call:
 
     async def leads(self, rows: list[models.Lead]) -> list[dict[str, Any]]:
         """Leads as the seeds write them, with the keys of `fields_set`; what they name is
-        read in the call's shared session."""
+        read through the call's reads (in one session inside their `shared` block)."""
         writer = LeadWriter(Loaders.create(self.reads, self.actor), self.now, self.fields)
-        async with self.reads.shared():
-            return await writer.many(rows)
+        return await writer.many(rows)
 
     async def lead(self, row: models.Lead) -> dict[str, Any]:
         """One lead as the seeds write it."""
@@ -141,7 +140,8 @@ class Call:
         """Run one service in one transaction; the lead as it is then, read by key."""
         written = await in_transaction(self.database.writer, work)
         self.reads.read_by_key()
-        return await self.lead(written)
+        async with self.reads.shared():
+            return await self.lead(written)
 
 
 Method = Callable[[Call], Awaitable[Any]]

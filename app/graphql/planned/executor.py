@@ -111,10 +111,11 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             if name == "__typename":
                 continue
             graphql_field = root_type.fields.get(name)
-            definition = None if graphql_field is None else graphql_field.extensions.get(DEFINITION)
+            if graphql_field is None:  # introspection's __schema and __type
+                return False
+            definition = graphql_field.extensions.get(DEFINITION)
             if not isinstance(definition, StrawberryField) or not definition.metadata.get(BY_KEY):
                 return False
-            assert graphql_field is not None
             if isinstance(_named(graphql_field.type), GraphQLObjectType | GraphQLUnionType):
                 compiled = self._compiled(graphql_field.type, nodes)
                 if compiled is None or compiled.root.delegates:
