@@ -191,6 +191,34 @@ async def test_sequence_numbers_only_grow_in_the_order_actions_are_taken(
     assert all(later > earlier for earlier, later in pairwise(taken))
 
 
+async def test_the_entry_an_action_records_is_given_back_as_stored(
+    session: AsyncSession,
+) -> None:
+    # Given a demo lead with its one CREATE entry, and an administrator
+    admin = await actor(session)
+    lead = await lead_by_number(session, 40)
+    changes = [{"field": "priority", "old": 2, "new": 1}]
+
+    # When an UPDATE entry is recorded for it
+    entry = await history.record(session, lead.id, Action.UPDATE, admin, LATER, changes)
+
+    # Then the entry given back is numbered after the CREATE and holds what a read finds
+    create, stored = await entries(session, lead.id)
+    assert entry.sequence is not None
+    assert create.sequence is not None
+    assert entry.sequence == stored.sequence
+    assert entry.sequence > create.sequence
+    assert (entry.lead_id, entry.action, entry.by_user_id, entry.by_unit_id) == (
+        lead.id,
+        Action.UPDATE,
+        admin.user_id,
+        admin.unit_id,
+    )
+    assert entry.at == stored.at == LATER
+    assert entry.changes == stored.changes == changes
+    assert entry.model_dump() == stored.model_dump()
+
+
 # --- replay ------------------------------------------------------------------------------
 
 
