@@ -9,13 +9,16 @@ served by the same uvicorn worker, over the bench's data set on SQLite (app/benc
    timed) in this process over an app of the same factory on the same database
    (app/bench/statements.py): the server's own process is not touched.
 3. The read requests, product and baseline interleaved, one at a time over one keep-alive
-   connection, timed by the client: p50, p99 and the ratio of the p50s. Then the writes,
-   on the product alone (app/bench/mutations.py). Then the worker's peak RSS.
+   connection, timed by the client: p50, p99 and the ratio of the p50s. Then a sales
+   user's page against an administrator's, product and baseline, the four in turn: the
+   cost of the visibility rule, taken at the same moments. Then the writes, on the product
+   alone (app/bench/mutations.py). Then the worker's peak RSS.
 
 The budgets of the cost model are out of reach (app/bench/servers.py).
 """
 
 import asyncio
+from functools import partial
 from pathlib import Path
 
 import httpx2
@@ -28,6 +31,7 @@ from app.bench.probes import (
     ADMINISTRATOR,
     REFUSED_PAGE,
     SALES_USER,
+    baseline_data,
     check_answers,
     page,
     product_data,
@@ -38,13 +42,17 @@ from app.bench.probes import (
 )
 from app.bench.servers import Server, serving_with_baseline
 from app.bench.statements import count_in_process, in_process_app
-from app.bench.timing import time_interleaved
+from app.bench.timing import Timed, ratio, time_in_turn, time_interleaved
 from app.domain.leads.queries import MAX_PAGE_SIZE
 
 REQUESTS = 200
 WARM_UP = 20
 QUICK_REQUESTS = 30
 QUICK_WARM_UP = 5
+# Who reads the page of the visibility comparison, and the two sides that serve it.
+READERS = {"administrator": ADMINISTRATOR, "sales user": SALES_USER}
+SIDES = ("product", "baseline")
+VISIBILITY = f"sales user's page of {MAX_PAGE_SIZE} against an administrator's, in turn"
 
 
 async def _count_writes(url: str, token: str) -> Figures:
@@ -53,6 +61,30 @@ async def _count_writes(url: str, token: str) -> Figures:
         return await count_mutation_statements(app, token)
     finally:
         await app.state.database.dispose()
+
+
+def time_visibility(
+    client: httpx2.Client, tokens: dict[str | None, str], requests: int, warm_up: int
+) -> Figures:
+    """A sales user's page of 100 against an administrator's, on the product and on the
+    baseline, the four requests in turn: the ratio of each side's p50s (to two places, the
+    target being 1.2) is what the visibility rule costs."""
+    timed: dict[str, Timed] = {}
+    for reader, user in READERS.items():
+        probe = page(MAX_PAGE_SIZE, user)
+        timed[f"product, {reader}"] = (partial(probe.product, client, tokens[user]), product_data)
+        timed[f"baseline, {reader}"] = (
+            partial(probe.baseline, client, tokens[user]),
+            baseline_data,
+        )
+    figures = time_in_turn(client, timed, requests, warm_up)
+    return {
+        **figures,
+        "ratio_p50": {
+            side: ratio(figures[f"{side}, sales user"], figures[f"{side}, administrator"], 2)
+            for side in SIDES
+        },
+    }
 
 
 def measure(server: Server, url: str, deep_number: int, requests: int, warm_up: int) -> Figures:
@@ -74,12 +106,14 @@ def measure(server: Server, url: str, deep_number: int, requests: int, warm_up: 
             probe.name: time_interleaved(client, tokens, probe, requests, warm_up)
             for probe in kinds
         }
+        visibility = time_visibility(client, tokens, requests, warm_up)
         writes = time_mutations(client, tokens[ADMINISTRATOR], requests, warm_up)
     return {
         "requests_per_kind": requests,
         "warm_up": warm_up,
         "kinds": {name: {**timings[name], "statements": statements[name]} for name in timings},
         f"page of {REFUSED_PAGE}": refused,
+        VISIBILITY: visibility,
         "writes": {
             name: {"product": writes[name], "statements": write_statements[name]} for name in writes
         },
@@ -97,6 +131,14 @@ def report(figures: Figures) -> None:
             f"p99 {base['p99_ms']:.2f} ms, {statements['baseline']['queries']} queries; "
             f"ratio {kind['ratio_p50']}"
         )
+    visibility = figures[VISIBILITY]
+    sides = (
+        f"{side} {visibility[f'{side}, sales user']['p50_ms']:.2f} / "
+        f"{visibility[f'{side}, administrator']['p50_ms']:.2f} ms "
+        f"({visibility['ratio_p50'][side]:.2f})"
+        for side in SIDES
+    )
+    print(f"{VISIBILITY}, p50: {', '.join(sides)}")
     print(f"page of {REFUSED_PAGE}: {figures[f'page of {REFUSED_PAGE}']}")
     for name, write in figures["writes"].items():
         product = write["product"]

@@ -40,9 +40,28 @@ def summary(times: list[float]) -> Figures:
     }
 
 
-def ratio(product: Figures, baseline: Figures) -> float:
-    """The product's p50 over the baseline's."""
-    return round(float(product["p50_ms"]) / float(baseline["p50_ms"]), 1)
+def ratio(numerator: Figures, denominator: Figures, places: int = 1) -> float:
+    """One p50 over another (the product's over the baseline's, say)."""
+    return round(float(numerator["p50_ms"]) / float(denominator["p50_ms"]), places)
+
+
+# A request to time: what makes it (anew each time it is sent), and what checks its answer.
+Timed = tuple[Callable[[], httpx2.Request], Callable[[httpx2.Response], Any]]
+
+
+def time_in_turn(
+    client: httpx2.Client, timed: dict[str, Timed], requests: int, warm_up: int
+) -> dict[str, Figures]:
+    """p50 and p99 of each request of `timed`, sent one after the other in rounds: `warm_up`
+    rounds, then `requests` timed ones. Taking turns, every kind meets the same moments of
+    a shared machine, whose speed moves from minute to minute."""
+    times: dict[str, list[float]] = {name: [] for name in timed}
+    for round_number in range(warm_up + requests):
+        for name, (request, check) in timed.items():
+            elapsed = milliseconds(client, request(), check)
+            if round_number >= warm_up:
+                times[name].append(elapsed)
+    return {name: summary(found) for name, found in times.items()}
 
 
 def time_interleaved(
@@ -55,19 +74,16 @@ def time_interleaved(
     """p50 and p99 of `requests` requests of the product and as many of the baseline,
     interleaved, after `warm_up` of each; the ratio of the p50s."""
     token = tokens.get(probe.user)
-    times: dict[str, list[float]] = {"product": [], "baseline": []}
-    for round_number in range(warm_up + requests):
-        product = milliseconds(client, probe.product(client, token), product_data)
-        base = milliseconds(client, probe.baseline(client, token), baseline_data)
-        if round_number >= warm_up:
-            times["product"].append(product)
-            times["baseline"].append(base)
-    product_figures, baseline_figures = summary(times["product"]), summary(times["baseline"])
-    return {
-        "product": product_figures,
-        "baseline": baseline_figures,
-        "ratio_p50": ratio(product_figures, baseline_figures),
-    }
+    timed = time_in_turn(
+        client,
+        {
+            "product": (lambda: probe.product(client, token), product_data),
+            "baseline": (lambda: probe.baseline(client, token), baseline_data),
+        },
+        requests,
+        warm_up,
+    )
+    return {**timed, "ratio_p50": ratio(timed["product"], timed["baseline"])}
 
 
 def time_each(
