@@ -1,5 +1,5 @@
-"""Per-request loaders, shared by every front door: every nested record of a page comes in one
-statement per kind.
+"""Per-request loaders, for the fields the GraphQL plans leave to the standard executor and for
+the command line's export: every nested record of a page comes in one statement per kind.
 
 Built only in `get_context` (aiodataloader binds the running event loop). Each batch opens a
 short session of its own, so concurrently running resolvers never share one.
@@ -152,30 +152,6 @@ class Loaders:
         return loader
 
     @property
-    def status(self) -> RecordByIdLoader[models.LeadStatus]:
-        return self.records(models.LeadStatus)
-
-    @property
-    def lead_type(self) -> RecordByIdLoader[models.LeadType]:
-        return self.records(models.LeadType)
-
-    @property
-    def category(self) -> RecordByIdLoader[models.LeadCategory]:
-        return self.records(models.LeadCategory)
-
-    @property
-    def lost_reason(self) -> RecordByIdLoader[models.LostReason]:
-        return self.records(models.LostReason)
-
-    @property
-    def contact(self) -> RecordByIdLoader[models.Contact]:
-        return self.records(models.Contact)
-
-    @property
-    def accounts_receivable(self) -> RecordByIdLoader[models.AccountsReceivable]:
-        return self.records(models.AccountsReceivable)
-
-    @property
     def user(self) -> RecordByIdLoader[models.User]:
         return self.records(models.User)
 
@@ -186,42 +162,6 @@ class Loaders:
     @property
     def group(self) -> RecordByIdLoader[models.Group]:
         return self.records(models.Group)
-
-    @property
-    def privacy_level(self) -> RecordByIdLoader[models.PrivacyLevel]:
-        return self.records(models.PrivacyLevel)
-
-    @property
-    def competitor(self) -> RecordByIdLoader[models.Competitor]:
-        return self.records(models.Competitor)
-
-    @property
-    def product(self) -> RecordByIdLoader[models.Product]:
-        return self.records(models.Product)
-
-    @property
-    def product_type(self) -> RecordByIdLoader[models.ProductType]:
-        return self.records(models.ProductType)
-
-    @property
-    def product_family(self) -> RecordByIdLoader[models.ProductFamily]:
-        return self.records(models.ProductFamily)
-
-    @property
-    def product_brand(self) -> RecordByIdLoader[models.ProductBrand]:
-        return self.records(models.ProductBrand)
-
-    @property
-    def subscription_package(self) -> RecordByIdLoader[models.SubscriptionPackage]:
-        return self.records(models.SubscriptionPackage)
-
-    @property
-    def communication(self) -> RecordByIdLoader[models.Communication]:
-        return self.records(models.Communication)
-
-    @property
-    def notification(self) -> RecordByIdLoader[models.Notification]:
-        return self.records(models.Notification)
 
     @property
     def lead_users(self) -> SetItemsByLeadIdLoader[LeadUser]:

@@ -36,7 +36,7 @@ from app.domain.leads.queries import (
 )
 from app.domain.leads.sets import SetRow, item_level
 from app.domain.leads.validation import SOURCE_REFERENCES
-from app.loaders import Loaders, RecordByIdLoader
+from app.loaders import Loaders
 
 EXPORT_COLUMNS = [
     "number",
@@ -44,25 +44,6 @@ EXPORT_COLUMNS = [
     *(column.name for column in columns.COLUMNS),
     "actual_completion_date",
 ]
-# The loader of each kind of record a lead names.
-_LOADERS = {
-    models.LeadStatus: "status",
-    models.LeadType: "lead_type",
-    models.LeadCategory: "category",
-    models.Contact: "contact",
-    models.AccountsReceivable: "accounts_receivable",
-    models.User: "user",
-    models.Unit: "unit",
-    models.Group: "group",
-    models.PrivacyLevel: "privacy_level",
-    models.Communication: "communication",
-    models.Notification: "notification",
-    models.Competitor: "competitor",
-    models.Product: "product",
-    models.ProductType: "product_type",
-    models.ProductFamily: "product_family",
-    models.ProductBrand: "product_brand",
-}
 _SET_COLUMNS = {
     "users": "users_set",
     "competitors": "competitors_set",
@@ -97,8 +78,7 @@ class _Cells:
     async def named(self, kind: RecordKind, record_id: str | None) -> str | None:
         if record_id is None:
             return None
-        loader: RecordByIdLoader[Any] = getattr(self.loaders, _LOADERS[kind.model])
-        record = await loader.load(record_id)
+        record = await self.loaders.records(kind.model).load(record_id)
         return None if record is None else kind.spell(record)
 
     async def item(self, row: SetRow) -> str | None:

@@ -29,12 +29,11 @@ from app.domain.identifiers import Ref
 from app.domain.leads import queries, service
 from app.domain.leads.commands import UNSET, LeadAction, Unset
 from app.domain.leads.queries import LeadView
-from app.loaders import Loaders
 from app.observability.requests import current_request
 from app.reads import RequestReads
 from app.rest import parameters
 from app.rest.errors import UNAUTHENTICATED, Refusal, RequestError, answer, refused
-from app.rest.serialise import LEAD_KEYS, LeadWriter, moment
+from app.rest.serialise import LEAD_KEYS, LeadWriter, moment, read_around
 from app.rest.values import Reader
 from app.security.bodies import BodyRefusedError, read_capped
 from app.security.clients import client_address
@@ -123,8 +122,9 @@ class Call:
     async def leads(self, rows: list[models.Lead]) -> list[dict[str, Any]]:
         """Leads as the seeds write them, with the keys of `fields_set`; what they name is
         read through the call's reads (in one session inside their `shared` block)."""
-        writer = LeadWriter(Loaders.create(self.reads, self.actor), self.now, self.fields)
-        return await writer.many(rows)
+        async with self.reads() as session:
+            related = await read_around(session, rows)
+        return LeadWriter(related, self.now, self.fields).many(rows)
 
     async def lead(self, row: models.Lead) -> dict[str, Any]:
         """One lead as the seeds write it."""

@@ -2,27 +2,28 @@
 in UTC without an offset (`2015-02-13T09:52:09`), time periods as `{"time_period_value",
 "time_period_uot"}`.
 
-Every lead of a call is written at once, so each kind of nested record comes through the
-request's loaders in one batch, whatever the number of leads. `status`, `type`, `category`,
-`assigned_to`, `log_information` and the time periods are objects even when empty (their keys
-null), as the seeds show them; the other references are null when a lead has none.
+Every lead of a call is written at once, from what the domain's fetch of related records
+(`app/domain/related.py`) reads around them in two statements, whatever the number of leads:
+every record they name at any depth in one joined statement, the items of their sets with
+what those name in one more. `status`, `type`, `category`, `assigned_to`, `log_information`
+and the time periods are objects even when empty (their keys null), as the seeds show them;
+the other references are null when a lead has none.
 """
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain import models
 from app.domain.enums import LeadSourceType, ProductSet
-from app.domain.models import UDF_DATE_FIELDS, UDF_FLOAT_FIELDS, UDF_STRING_FIELDS
+from app.domain.models import UDF_DATE_FIELDS, UDF_FLOAT_FIELDS, UDF_STRING_FIELDS, Entity
 from app.domain.periods import TimePeriod, lead_time_overdue, lead_time_to_completion
-from app.loaders import Loaders, RecordByIdLoader
+from app.domain.related import Follow, Related, RowRecord, fetch_related
 
 JSON = dict[str, Any]
-Row = TypeVar("Row", bound=models.Entity)
 
 _NAMED_KEYS = ("id", "name", "alternative_code", "description")
 _CATEGORY_KEYS = ("id", "name", "code", "description")
@@ -37,6 +38,67 @@ _LOG_KEYS = (
     "updated_by_user",
     "updated_by_unit",
 )
+
+# What a lead's JSON nests: for each foreign key, the table it names and the foreign keys to
+# follow from there; then, for each set's item table, what its items name.
+References = dict[str, tuple[type[Entity], "References"]]
+_UNIT: References = {"group_id": (models.Group, {})}
+_LEAD_REFERENCES: References = {
+    "status_id": (models.LeadStatus, {}),
+    "type_id": (models.LeadType, {}),
+    "category_id": (models.LeadCategory, {}),
+    "contact_id": (models.Contact, {}),
+    "accounts_receivable_id": (models.AccountsReceivable, {"owner_id": (models.Contact, {})}),
+    "source_communication_id": (models.Communication, {"contact_id": (models.Contact, {})}),
+    "source_notification_id": (models.Notification, {"contact_id": (models.Contact, {})}),
+    "source_user_id": (models.User, {}),
+    "source_contact_id": (models.Contact, {}),
+    "assigned_user_id": (models.User, {}),
+    "assigned_unit_id": (models.Unit, _UNIT),
+    "owned_by_group_id": (models.Group, {}),
+    "privacy_level_id": (models.PrivacyLevel, {}),
+    "lead_owner_id": (models.User, {}),
+    "subscription_package_id": (models.SubscriptionPackage, {}),
+    "lost_reason_id": (models.LostReason, {}),
+    "created_by_user_id": (models.User, {}),
+    "created_by_unit_id": (models.Unit, _UNIT),
+    "updated_by_user_id": (models.User, {}),
+    "updated_by_unit_id": (models.Unit, _UNIT),
+}
+_ITEM_REFERENCES: dict[type[Entity], References] = {
+    models.LeadUser: {"user_id": (models.User, {})},
+    models.LeadCompetitor: {"competitor_id": (models.Competitor, {})},
+    models.LeadProduct: {
+        "product_id": (models.Product, {"product_type_id": (models.ProductType, {})}),
+        "product_type_id": (models.ProductType, {}),
+        "product_family_id": (models.ProductFamily, {}),
+        "product_brand_id": (models.ProductBrand, {}),
+    },
+}
+# Every column of every table read.
+_EVERY_COLUMN: dict[type[Entity], set[str] | None] = {}
+
+
+def _follow(follow: Follow, references: References) -> Follow:
+    for foreign_key, (model, deeper) in references.items():
+        _follow(follow.follow(foreign_key, model), deeper)
+    return follow
+
+
+def _lead_follow() -> Follow:
+    lead = _follow(Follow(models.Lead), _LEAD_REFERENCES)
+    for model, references in _ITEM_REFERENCES.items():
+        _follow(lead.items_of(model, "lead_id"), references)
+    return lead
+
+
+# Built once: its statements are made on first use and kept.
+_LEAD_FOLLOW = _lead_follow()
+
+
+async def read_around(session: AsyncSession, leads: Sequence[models.Lead]) -> Related:
+    """Everything the JSON of `leads` nests, in two statements."""
+    return await fetch_related(session, _LEAD_FOLLOW, [lead.id for lead in leads], _EVERY_COLUMN)
 
 
 def moment(value: datetime | None) -> str | None:
@@ -55,68 +117,62 @@ def _period(period: TimePeriod | None) -> JSON:
     return {"time_period_value": _number(period.value), "time_period_uot": period.unit}
 
 
-def _pick(row: models.Entity, keys: Iterable[str]) -> JSON:
+def _pick(row: RowRecord, keys: Iterable[str]) -> JSON:
     return {key: getattr(row, key) for key in keys}
 
 
 class LeadWriter:
-    """Writes the leads of one call with that call's loaders, as of `now`, with the keys of
-    `fields` (every key when not given; `id` always)."""
+    """Writes the leads of one call from what was read around them (`read_around`), as of
+    `now`, with the keys of `fields` (every key when not given; `id` always)."""
 
     def __init__(
-        self, loaders: Loaders, now: datetime, fields: Iterable[str] | None = None
+        self, related: Related, now: datetime, fields: Iterable[str] | None = None
     ) -> None:
-        self.loaders = loaders
+        self.related = related
         self.now = now
         chosen = set(fields or LEAD_KEYS) | {"id"}
-        self.fields = [key for key in LEAD_KEYS if key in chosen]
+        self.writers = [(key, _WRITERS[key]) for key in LEAD_KEYS if key in chosen]
 
-    async def many(self, leads: Iterable[models.Lead]) -> list[JSON]:
+    def many(self, leads: Iterable[models.Lead]) -> list[JSON]:
         """The leads, in order."""
-        return list(await asyncio.gather(*(self.one(lead) for lead in leads)))
+        return [self.one(lead) for lead in leads]
 
-    async def one(self, lead: models.Lead) -> JSON:
+    def one(self, lead: models.Lead) -> JSON:
         """One lead."""
-        nested = [key for key in self.fields if key in _NESTED]
-        loaded = await asyncio.gather(*(_NESTED[key](self, lead) for key in nested))
-        written = dict(zip(nested, loaded, strict=True))
-        return {
-            key: written[key] if key in written else _PLAIN[key](lead, self.now)
-            for key in self.fields
-        }
+        return {key: write(self, lead) for key, write in self.writers}
 
-    async def _load(self, loader: RecordByIdLoader[Row], key: str | None) -> Row | None:
-        return None if key is None else await loader.load(key)
+    def _record(self, model: type[Entity], key: str | None) -> RowRecord | None:
+        return None if key is None else self.related.record(model, key)
 
     # the records around a lead ----------------------------------------------------------
 
-    async def named(self, loader: RecordByIdLoader[Any], key: str | None) -> JSON | None:
+    def named(self, model: type[Entity], key: str | None) -> JSON | None:
         """A record with a name, an alternative code and a description."""
-        row = await self._load(loader, key)
+        row = self._record(model, key)
         return None if row is None else _pick(row, _NAMED_KEYS)
 
-    async def status(self, lead: models.Lead) -> JSON:
+    def status(self, lead: models.Lead) -> JSON:
         """The status, and the life cycle state it belongs to, as the newer seeds show it."""
-        row = await self._load(self.loaders.status, lead.status_id)
+        row = self._record(models.LeadStatus, lead.status_id)
         return dict.fromkeys(_STATUS_KEYS) if row is None else _pick(row, _STATUS_KEYS)
 
-    async def category(self, lead: models.Lead) -> JSON:
-        row = await self._load(self.loaders.category, lead.category_id)
+    def category(self, lead: models.Lead) -> JSON:
+        row = self._record(models.LeadCategory, lead.category_id)
         return dict.fromkeys(_CATEGORY_KEYS) if row is None else _pick(row, _CATEGORY_KEYS)
 
-    async def user(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.user, key)
+    def user(self, key: str | None) -> JSON | None:
+        row = self._record(models.User, key)
         return None if row is None else _pick(row, ("id", "username", "person_name", "email"))
 
-    async def unit(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.unit, key)
+    def unit(self, key: str | None) -> JSON | None:
+        row = self._record(models.Unit, key)
         if row is None:
             return None
-        group = await self._load(self.loaders.group, row.group_id)
+        group = self._record(models.Group, row.group_id)
         return {**_pick(row, _NAMED_KEYS), "group_name": None if group is None else group.name}
 
-    async def contact(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.contact, key)
+    def contact(self, key: str | None) -> JSON | None:
+        row = self._record(models.Contact, key)
         if row is None:
             return None
         return {
@@ -138,42 +194,37 @@ class LeadWriter:
             },
         }
 
-    async def accounts_receivable(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.accounts_receivable, key)
+    def accounts_receivable(self, key: str | None) -> JSON | None:
+        row = self._record(models.AccountsReceivable, key)
         if row is None:
             return None
-        owner = await self.contact(row.owner_id)
+        owner = self.contact(row.owner_id)
         return {**_pick(row, ("id", "number", "name", "life_cycle_state")), "account_owner": owner}
 
-    async def correspondence(self, loader: RecordByIdLoader[Any], key: str | None) -> JSON | None:
+    def correspondence(self, model: type[Entity], key: str | None) -> JSON | None:
         """A communication or a notification, with the contact it concerns."""
-        row = await self._load(loader, key)
+        row = self._record(model, key)
         if row is None:
             return None
-        contact = await self.contact(row.contact_id)
+        contact = self.contact(row.contact_id)
         return {**_pick(row, ("id", "number", "life_cycle_state")), "contact_information": contact}
 
-    async def lead_source(self, lead: models.Lead) -> JSON:
+    def lead_source(self, lead: models.Lead) -> JSON:
         kind = lead.source_type
         if kind is LeadSourceType.COMMUNICATIONS:
-            communication = self.correspondence(
-                self.loaders.communication, lead.source_communication_id
-            )
-            return {"type": kind, "communication": await communication}
+            communication = self.correspondence(models.Communication, lead.source_communication_id)
+            return {"type": kind, "communication": communication}
         if kind is LeadSourceType.NOTIFICATIONS:
-            notification = self.correspondence(
-                self.loaders.notification, lead.source_notification_id
-            )
-            return {"type": kind, "notification": await notification}
+            notification = self.correspondence(models.Notification, lead.source_notification_id)
+            return {"type": kind, "notification": notification}
         if kind is LeadSourceType.RECOMMENDEDBYEMPLOYEE:
-            return {"type": kind, "recommended_by_employee": await self.user(lead.source_user_id)}
+            return {"type": kind, "recommended_by_employee": self.user(lead.source_user_id)}
         if kind is LeadSourceType.RECOMMENDEDBYCONTACT:
-            recommended = await self.contact(lead.source_contact_id)
-            return {"type": kind, "recommended_by_contact": recommended}
+            return {"type": kind, "recommended_by_contact": self.contact(lead.source_contact_id)}
         return {"type": kind, "name": lead.source_name}
 
-    async def product_type(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.product_type, key)
+    def product_type(self, key: str | None) -> JSON | None:
+        row = self._record(models.ProductType, key)
         if row is None:
             return None
         return {
@@ -182,76 +233,74 @@ class LeadWriter:
             **_pick(row, ("used_for_provisioning", "composition_method")),
         }
 
-    async def product(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.product, key)
+    def product(self, key: str | None) -> JSON | None:
+        row = self._record(models.Product, key)
         if row is None:
             return None
-        product_type = await self.product_type(row.product_type_id)
         return {
             **_pick(row, ("id", "code", "alternative_code", "description")),
-            "product_type": product_type,
+            "product_type": self.product_type(row.product_type_id),
         }
 
-    async def product_family(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.product_family, key)
+    def product_family(self, key: str | None) -> JSON | None:
+        row = self._record(models.ProductFamily, key)
         return None if row is None else _pick(row, _CATEGORY_KEYS)
 
-    async def product_brand(self, key: str | None) -> JSON | None:
-        row = await self._load(self.loaders.product_brand, key)
+    def product_brand(self, key: str | None) -> JSON | None:
+        row = self._record(models.ProductBrand, key)
         return None if row is None else _pick(row, ("id", "name", "description"))
 
     # the sets ---------------------------------------------------------------------------
 
-    async def users_set(self, lead: models.Lead) -> list[JSON]:
-        items = await self.loaders.lead_users.load(lead.id)
-        users = await asyncio.gather(*(self.user(item.user_id) for item in items))
-        return [{"id": item.id, "user": user} for item, user in zip(items, users, strict=True)]
+    def _items(self, model: type[Entity], lead: models.Lead) -> list[RowRecord]:
+        return self.related.items_of(model, "lead_id", lead.id) or []
 
-    async def competitors_set(self, lead: models.Lead) -> list[JSON]:
-        items = await self.loaders.lead_competitors.load(lead.id)
-        rows = await asyncio.gather(
-            *(self._load(self.loaders.competitor, item.competitor_id) for item in items)
-        )
-        keys = ("id", "name", "website", "description")
+    def users_set(self, lead: models.Lead) -> list[JSON]:
         return [
-            {"id": item.id, "competitor": None if row is None else _pick(row, keys)}
-            for item, row in zip(items, rows, strict=True)
+            {"id": item.id, "user": self.user(item.user_id)}
+            for item in self._items(models.LeadUser, lead)
         ]
 
-    async def products(self, lead: models.Lead, product_set: ProductSet) -> list[JSON]:
+    def competitors_set(self, lead: models.Lead) -> list[JSON]:
+        keys = ("id", "name", "website", "description")
+        written = []
+        for item in self._items(models.LeadCompetitor, lead):
+            row = self._record(models.Competitor, item.competitor_id)
+            written.append({"id": item.id, "competitor": None if row is None else _pick(row, keys)})
+        return written
+
+    def products(self, lead: models.Lead, product_set: ProductSet) -> list[JSON]:
         """The items of one product set: services and physical goods name a product or a
         product type; the products set a product, type, family or brand."""
-        items = await self.loaders.lead_products.load(lead.id)
-        chosen = [item for item in items if item.product_set is product_set]
-        return list(await asyncio.gather(*(self.product_item(item) for item in chosen)))
+        items = self._items(models.LeadProduct, lead)
+        return [self.product_item(item) for item in items if item.product_set is product_set]
 
-    async def product_item(self, item: models.LeadProduct) -> JSON:
-        product, product_type, family, brand = await asyncio.gather(
-            self.product(item.product_id),
-            self.product_type(item.product_type_id),
-            self.product_family(item.product_family_id),
-            self.product_brand(item.product_brand_id),
-        )
-        written = {"id": item.id, "product": product, "product_type": product_type}
+    def product_item(self, item: RowRecord) -> JSON:
+        written = {
+            "id": item.id,
+            "product": self.product(item.product_id),
+            "product_type": self.product_type(item.product_type_id),
+        }
         if item.product_set is ProductSet.PRODUCTS:
-            written |= {"product_family": family, "product_brand": brand}
+            written |= {
+                "product_family": self.product_family(item.product_family_id),
+                "product_brand": self.product_brand(item.product_brand_id),
+            }
         return written
 
     # the rest of a lead -----------------------------------------------------------------
 
-    async def assigned_to(self, lead: models.Lead) -> JSON:
-        user, unit = await asyncio.gather(
-            self.user(lead.assigned_user_id), self.unit(lead.assigned_unit_id)
-        )
+    def assigned_to(self, lead: models.Lead) -> JSON:
+        user, unit = self.user(lead.assigned_user_id), self.unit(lead.assigned_unit_id)
         return dict(zip(_ASSIGNED_KEYS, (user, unit), strict=True))
 
-    async def subscription_package(self, lead: models.Lead) -> JSON | None:
+    def subscription_package(self, lead: models.Lead) -> JSON | None:
         # The seeds' newer update example nests the package in an object of its own.
-        package = await self.named(self.loaders.subscription_package, lead.subscription_package_id)
+        package = self.named(models.SubscriptionPackage, lead.subscription_package_id)
         return None if package is None else {"subscription_package": package}
 
-    async def log_information(self, lead: models.Lead) -> JSON:
-        who = await asyncio.gather(
+    def log_information(self, lead: models.Lead) -> JSON:
+        who = (
             self.user(lead.created_by_user_id),
             self.unit(lead.created_by_unit_id),
             self.user(lead.updated_by_user_id),
@@ -261,46 +310,39 @@ class LeadWriter:
         return dict(zip(_LOG_KEYS, (*dates, *who), strict=True))
 
 
-Plain = Callable[[models.Lead, datetime], Any]
-Nested = Callable[[LeadWriter, models.Lead], Awaitable[Any]]
+Write = Callable[[LeadWriter, models.Lead], Any]
 
 
-def _column(name: str) -> Plain:
-    return lambda lead, _: getattr(lead, name)
+def _column(name: str) -> Write:
+    return lambda _, lead: getattr(lead, name)
 
 
-def _date(name: str) -> Plain:
-    return lambda lead, _: moment(getattr(lead, name))
+def _date(name: str) -> Write:
+    return lambda _, lead: moment(getattr(lead, name))
 
 
-def _amount(lead: models.Lead, _: datetime) -> orjson.Fragment | None:
+def _amount(_: LeadWriter, lead: models.Lead) -> orjson.Fragment | None:
     # Exact, as a JSON number with the two decimals it is kept with (58.00), never a float.
     amount = lead.target_amount
     return None if amount is None else orjson.Fragment(format(amount, "f"))
 
 
-def _estimated(lead: models.Lead, _: datetime) -> JSON:
+def _estimated(_: LeadWriter, lead: models.Lead) -> JSON:
     return _period(TimePeriod(lead.estimated_value, lead.estimated_unit))
 
 
-def _named(loader: Callable[[Loaders], RecordByIdLoader[Any]], column: str) -> Nested:
-    def write(writer: LeadWriter, lead: models.Lead) -> Awaitable[JSON | None]:
-        return writer.named(loader(writer.loaders), getattr(lead, column))
-
-    return write
+def _named(model: type[Entity], column: str) -> Write:
+    return lambda writer, lead: writer.named(model, getattr(lead, column))
 
 
-def _products(product_set: ProductSet) -> Nested:
-    def write(writer: LeadWriter, lead: models.Lead) -> Awaitable[list[JSON]]:
-        return writer.products(lead, product_set)
-
-    return write
+def _products(product_set: ProductSet) -> Write:
+    return lambda writer, lead: writer.products(lead, product_set)
 
 
-# The keys of a lead computed from its row alone.
-_PLAIN: dict[str, Plain] = {
+# How each key of a lead is written: from its row alone, or from the records around it.
+_WRITERS: dict[str, Write] = {
     "id": _column("id"),
-    "number": lambda lead, _: str(lead.number),
+    "number": lambda _, lead: str(lead.number),
     "life_cycle_state": _column("life_cycle_state"),
     "importance": _column("importance"),
     "priority": _column("priority"),
@@ -313,15 +355,12 @@ _PLAIN: dict[str, Plain] = {
     "expected_completion_date": _date("expected_completion_date"),
     "estimated_completion_time": _estimated,
     "actual_completion_date": _date("actual_completion_date"),
-    "time_to_completion": lambda lead, now: _period(lead_time_to_completion(lead, now)),
-    "time_overdue": lambda lead, now: _period(lead_time_overdue(lead, now)),
+    "time_to_completion": lambda writer, lead: _period(lead_time_to_completion(lead, writer.now)),
+    "time_overdue": lambda writer, lead: _period(lead_time_overdue(lead, writer.now)),
     **{name: _column(name) for name in (*UDF_STRING_FIELDS, *UDF_FLOAT_FIELDS)},
     **{name: _date(name) for name in UDF_DATE_FIELDS},
-}
-# The keys of a lead that nest the records around it.
-_NESTED: dict[str, Nested] = {
     "status": LeadWriter.status,
-    "type": _named(lambda loaders: loaders.lead_type, "type_id"),
+    "type": _named(models.LeadType, "type_id"),
     "category": LeadWriter.category,
     "contact_information": lambda writer, lead: writer.contact(lead.contact_id),
     "accounts_receivable": (
@@ -329,11 +368,11 @@ _NESTED: dict[str, Nested] = {
     ),
     "lead_source": LeadWriter.lead_source,
     "assigned_to": LeadWriter.assigned_to,
-    "owned_by_group": _named(lambda loaders: loaders.group, "owned_by_group_id"),
-    "privacy_level": _named(lambda loaders: loaders.privacy_level, "privacy_level_id"),
+    "owned_by_group": _named(models.Group, "owned_by_group_id"),
+    "privacy_level": _named(models.PrivacyLevel, "privacy_level_id"),
     "lead_owner": lambda writer, lead: writer.user(lead.lead_owner_id),
     "subscription_package": LeadWriter.subscription_package,
-    "lost_reason": _named(lambda loaders: loaders.lost_reason, "lost_reason_id"),
+    "lost_reason": _named(models.LostReason, "lost_reason_id"),
     "users_set": LeadWriter.users_set,
     "competitors_set": LeadWriter.competitors_set,
     "services_set": _products(ProductSet.SERVICES),
