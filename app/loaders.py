@@ -1,5 +1,5 @@
-"""Per-request loaders, for the fields the GraphQL plans leave to the standard executor and for
-the command line's export: every nested record of a page comes in one statement per kind.
+"""Per-request loaders, for the fields the GraphQL plans leave to the standard executor (and
+all of them when plans are off): every nested record of a page comes in one statement per kind.
 
 Built only in `get_context` (aiodataloader binds the running event loop). Each batch opens a
 short session of its own, so concurrently running resolvers never share one.
@@ -162,18 +162,6 @@ class Loaders:
     @property
     def group(self) -> RecordByIdLoader[models.Group]:
         return self.records(models.Group)
-
-    @property
-    def lead_users(self) -> SetItemsByLeadIdLoader[LeadUser]:
-        return self.items(LeadUser)
-
-    @property
-    def lead_competitors(self) -> SetItemsByLeadIdLoader[LeadCompetitor]:
-        return self.items(LeadCompetitor)
-
-    @property
-    def lead_products(self) -> SetItemsByLeadIdLoader[LeadProduct]:
-        return self.items(LeadProduct)
 
     @cached_property
     def history(self) -> HistoryByLeadLoader:

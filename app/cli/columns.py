@@ -30,6 +30,7 @@ from app.domain.leads.commands import (
 )
 from app.domain.leads.validation import SOURCE_REFERENCES
 from app.domain.models import UDF_DATE_FIELDS, UDF_FLOAT_FIELDS, UDF_STRING_FIELDS
+from app.domain.related import RowRecord
 
 E = TypeVar("E", bound=StrEnum)
 SET_SEPARATOR = ";"
@@ -62,7 +63,7 @@ class RecordKind:
         forms = [f"{name}=VALUE" for name in self.fields]
         return f"{', '.join(forms[:-1])} or {forms[-1]}"
 
-    def spell(self, record: models.Entity) -> str:
+    def spell(self, record: models.Entity | RowRecord) -> str:
         """A cell naming `record` by its first natural key that has a value."""
         name = next(name for name in self.fields if getattr(record, name, None))
         return f"{name}={getattr(record, name)}"

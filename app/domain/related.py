@@ -58,6 +58,8 @@ def record_class(model: type[Entity]) -> type[RowRecord]:
 
 # The columns read of each table (every column of a table not named, or named with None).
 Columns = dict[type[Entity], set[str] | None]
+# Every column of every table.
+ALL_COLUMNS: Columns = {}
 
 
 @dataclass(eq=False)

@@ -21,7 +21,7 @@ from app.domain import models
 from app.domain.enums import LeadSourceType, ProductSet
 from app.domain.models import UDF_DATE_FIELDS, UDF_FLOAT_FIELDS, UDF_STRING_FIELDS, Entity
 from app.domain.periods import TimePeriod, lead_time_overdue, lead_time_to_completion
-from app.domain.related import Follow, Related, RowRecord, fetch_related
+from app.domain.related import ALL_COLUMNS, Follow, Related, RowRecord, fetch_related
 
 JSON = dict[str, Any]
 
@@ -75,8 +75,6 @@ _ITEM_REFERENCES: dict[type[Entity], References] = {
         "product_brand_id": (models.ProductBrand, {}),
     },
 }
-# Every column of every table read.
-_EVERY_COLUMN: dict[type[Entity], set[str] | None] = {}
 
 
 def _follow(follow: Follow, references: References) -> Follow:
@@ -98,7 +96,7 @@ _LEAD_FOLLOW = _lead_follow()
 
 async def read_around(session: AsyncSession, leads: Sequence[models.Lead]) -> Related:
     """Everything the JSON of `leads` nests, in two statements."""
-    return await fetch_related(session, _LEAD_FOLLOW, [lead.id for lead in leads], _EVERY_COLUMN)
+    return await fetch_related(session, _LEAD_FOLLOW, [lead.id for lead in leads], ALL_COLUMNS)
 
 
 def moment(value: datetime | None) -> str | None:

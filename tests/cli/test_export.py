@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, event
 
 from tests.cli.conftest import Leads, write
 
@@ -140,6 +141,40 @@ def test_every_lead_of_the_demo_data_when_nothing_filters(leads: Leads) -> None:
         True,
         "226 leads exported.\n",
     )
+
+
+# Statements that only open and end transactions, which drivers send differently.
+TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
+
+
+def exported_with_statements(leads: Leads, *arguments: str) -> tuple[int, list[str]]:
+    """How many leads `leads export --as MPAdministrator ARGUMENTS` wrote, and the statements
+    it sent, apart from transaction control."""
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        if str(args[2]).strip().upper() not in TRANSACTION_CONTROL:
+            sent.append(str(args[2]))
+
+    # Every engine: the command makes its own.
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        result = leads("export", "--as", "MPAdministrator", "--format", "jsonl", *arguments)
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert result.exit_code == 0, result.stderr
+    return len(result.stdout.splitlines()), sent
+
+
+def test_an_export_sends_three_statements_a_page(leads: Leads) -> None:
+    # When the 34 WON demo leads (one page) and all 226 (three pages) are exported
+    one_page, one_page_sent = exported_with_statements(leads, "--state", "WON")
+    three_pages, three_pages_sent = exported_with_statements(leads)
+
+    # Then each sends the user's statement, and three a page: the leads', one for every
+    # record they name, one for the items of their sets with what those name
+    assert (one_page, three_pages) == (34, 226)
+    assert (len(one_page_sent), len(three_pages_sent)) == (1 + 3, 1 + 3 * 3)
 
 
 def test_a_filter_that_names_nothing_is_refused(leads: Leads) -> None:

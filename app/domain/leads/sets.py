@@ -24,6 +24,7 @@ from app.domain.models import (
     ProductType,
     User,
 )
+from app.domain.related import RowRecord
 
 SetRow = LeadUser | LeadCompetitor | LeadProduct
 SET_LINKS: tuple[type[SetRow], ...] = (LeadUser, LeadCompetitor, LeadProduct)
@@ -68,8 +69,9 @@ SET_ITEMS: dict[str, tuple[type[Entity], str]] = {
 }
 
 
-def item_level(row: SetRow) -> str:
-    """What a set item names: the level of its one filled reference column."""
+def item_level(row: SetRow | RowRecord) -> str:
+    """What a set item names: the level of its one filled reference column (of a row as the
+    ORM loads it, or as the fetch of related records reads it)."""
     for level in SET_ITEMS:
         if getattr(row, f"{level}_id", None) is not None:
             return level
