@@ -123,7 +123,7 @@ class Call:
         """Leads as the seeds write them, with the keys of `fields_set`; what they name is
         read through the call's reads (in one session inside their `shared` block)."""
         async with self.reads() as session:
-            related = await read_around(session, rows)
+            related = await read_around(session, rows, self.fields)
         return LeadWriter(related, self.now, self.fields).many(rows)
 
     async def lead(self, row: models.Lead) -> dict[str, Any]:

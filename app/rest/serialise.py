@@ -94,8 +94,13 @@ def _lead_follow() -> Follow:
 _LEAD_FOLLOW = _lead_follow()
 
 
-async def read_around(session: AsyncSession, leads: Sequence[models.Lead]) -> Related:
-    """Everything the JSON of `leads` nests, in two statements."""
+async def read_around(
+    session: AsyncSession, leads: Sequence[models.Lead], fields: Iterable[str] | None = None
+) -> Related:
+    """Everything the JSON of `leads` with the keys of `fields` (every key when not given)
+    nests, in two statements; nothing when none of those keys nests a record."""
+    if fields is not None and _NESTING.isdisjoint(fields):
+        return Related()
     return await fetch_related(session, _LEAD_FOLLOW, [lead.id for lead in leads], ALL_COLUMNS)
 
 
@@ -337,8 +342,8 @@ def _products(product_set: ProductSet) -> Write:
     return lambda writer, lead: writer.products(lead, product_set)
 
 
-# How each key of a lead is written: from its row alone, or from the records around it.
-_WRITERS: dict[str, Write] = {
+# How each key of a lead is written from its row alone.
+_PLAIN: dict[str, Write] = {
     "id": _column("id"),
     "number": lambda _, lead: str(lead.number),
     "life_cycle_state": _column("life_cycle_state"),
@@ -357,6 +362,9 @@ _WRITERS: dict[str, Write] = {
     "time_overdue": lambda writer, lead: _period(lead_time_overdue(lead, writer.now)),
     **{name: _column(name) for name in (*UDF_STRING_FIELDS, *UDF_FLOAT_FIELDS)},
     **{name: _date(name) for name in UDF_DATE_FIELDS},
+}
+# How each key of a lead that nests records is written, from those read around it.
+_NESTED: dict[str, Write] = {
     "status": LeadWriter.status,
     "type": _named(models.LeadType, "type_id"),
     "category": LeadWriter.category,
@@ -378,6 +386,8 @@ _WRITERS: dict[str, Write] = {
     "products_set": _products(ProductSet.PRODUCTS),
     "log_information": LeadWriter.log_information,
 }
+_WRITERS = {**_PLAIN, **_NESTED}
+_NESTING = frozenset(_NESTED)
 # Every key of a lead, in the order written.
 LEAD_KEYS = (
     "id", "number", "life_cycle_state", "status", "type", "category", "importance", "priority",

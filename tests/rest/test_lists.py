@@ -226,6 +226,21 @@ TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
 QUERIES_PER_PAGE = 4
 
 
+async def counted(
+    rest: RestClient, statements: StatementCounter, method: str, query: str
+) -> tuple[Any, int]:
+    """The data of `GET leads/<method>?<query>`, and the queries it sent, apart from
+    transaction control."""
+    statements.statements.clear()
+    statements.counting = True
+    try:
+        data = answered(await rest.get(method, query))
+    finally:
+        statements.counting = False
+    sent = statements.statements
+    return data, len([text for text in sent if text.strip().upper() not in TRANSACTION_CONTROL])
+
+
 async def test_statements_do_not_grow_with_the_page(
     rest: RestClient, statements: StatementCounter
 ) -> None:
@@ -237,18 +252,11 @@ async def test_statements_do_not_grow_with_the_page(
     # When pages of 5, 40 and 80 leads are read in full
     queries = {}
     for size in (5, 40, 80):
-        statements.statements.clear()
-        statements.counting = True
-        try:
-            page = answered(await rest.get("get_in_progress", f"number_of_results={size}"))
-        finally:
-            statements.counting = False
+        page, queries[size] = await counted(
+            rest, statements, "get_in_progress", f"number_of_results={size}"
+        )
         assert len(page) == size
         assert numbers(page[:5]) == numbers(first)
-        sent = statements.statements
-        queries[size] = len(
-            [text for text in sent if text.strip().upper() not in TRANSACTION_CONTROL]
-        )
 
     # Then each sends as many queries as the page of 5, and they are four
     assert queries[40] == queries[5]
@@ -270,3 +278,22 @@ async def test_statements_do_not_grow_with_the_page(
     assert page[1]["products_set"][0]["product"]["product_type"]["name"] == "SET TOP BOX"
     assert page[1]["products_set"][1]["product_family"]["name"] == "Channels"
     assert page[1]["products_set"][2]["product_brand"]["name"] == "Corso Shoes"
+
+
+async def test_a_page_of_keys_that_nest_nothing_reads_nothing_around_its_leads(
+    rest: RestClient, statements: StatementCounter
+) -> None:
+    # When a page of 20 is read with only keys of the lead's own row, then with its status
+    plain, plain_queries = await counted(
+        rest, statements, "get_pending", "fields_set=number,priority,start_date"
+    )
+    with_status, status_queries = await counted(
+        rest, statements, "get_pending", "fields_set=number,status"
+    )
+
+    # Then the first sends the token's and the page's statements only; the status costs the
+    # two that read around the leads
+    assert (plain_queries, status_queries) == (2, 4)
+    assert [sorted(lead) for lead in plain[:1]] == [["id", "number", "priority", "start_date"]]
+    assert numbers(plain) == numbers(with_status)
+    assert with_status[0]["status"]["life_cycle_state"] == "PENDING"
