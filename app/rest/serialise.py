@@ -10,7 +10,7 @@ and the time periods are objects even when empty (their keys null), as the seeds
 the other references are null when a lead has none.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -95,11 +95,11 @@ _LEAD_FOLLOW = _lead_follow()
 
 
 async def read_around(
-    session: AsyncSession, leads: Sequence[models.Lead], fields: Iterable[str] | None = None
+    session: AsyncSession, leads: Sequence[models.Lead], fields: Collection[str] | None = None
 ) -> Related:
-    """Everything the JSON of `leads` with the keys of `fields` (every key when not given)
-    nests, in two statements; nothing when none of those keys nests a record."""
-    if fields is not None and _NESTING.isdisjoint(fields):
+    """Everything the JSON of `leads` with the keys of `fields` (every key when none is
+    given) nests, in two statements; nothing when none of those keys nests a record."""
+    if fields and _NESTING.isdisjoint(fields):
         return Related()
     return await fetch_related(session, _LEAD_FOLLOW, [lead.id for lead in leads], ALL_COLUMNS)
 
