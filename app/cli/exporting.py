@@ -175,9 +175,10 @@ async def _export(
             found = await find_leads(session, actor, view, lead_filter, page, now)
             ids = [lead.id for lead in found.leads]
             cells = _Cells(await fetch_related(session, _EXPORT_FOLLOW, ids, ALL_COLUMNS))
+            rows = [cells.row(lead) for lead in found.leads]
             writer = writer or start_writing()
-            for lead in found.leads:
-                writer.write(cells.row(lead))
+            for row in rows:
+                writer.write(row)
             count += len(found.leads)
             if not found.has_next_page:
                 return count
