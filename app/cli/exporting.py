@@ -34,7 +34,7 @@ from app.domain.leads.queries import (
     encode_cursor,
     find_leads,
 )
-from app.domain.leads.sets import SET_ITEMS, item_level
+from app.domain.leads.sets import SET_ITEMS, SET_LINKS, item_level
 from app.domain.leads.validation import SOURCE_REFERENCES
 from app.domain.related import ALL_COLUMNS, Follow, Related, RowRecord, fetch_related
 
@@ -78,7 +78,7 @@ def _export_follow() -> Follow:
         lead.follow(f"{column.field}_id", column.kind.model)
     for model, _, foreign_key in SOURCE_REFERENCES.values():
         lead.follow(foreign_key, model)
-    for item_model in (models.LeadUser, models.LeadCompetitor, models.LeadProduct):
+    for item_model in SET_LINKS:
         items = lead.items_of(item_model, "lead_id")
         for level, (model, _) in SET_ITEMS.items():
             if f"{level}_id" in item_model.model_fields:
