@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from app.graphql.auth import AuthenticationGate, AuthMutation, AuthQuery, OneSignInPerDocument
 from app.graphql.budget import QueryBudget
 from app.graphql.documents import CheckedDocuments
+from app.graphql.input_objects import build_input_objects_directly
 from app.graphql.leads.mutations import LeadMutation
 from app.graphql.leads.queries import LeadQuery
 from app.graphql.lists import ListsQuery
@@ -75,3 +76,5 @@ schema = ObservedSchema(
         QueryBudget,
     ],
 )
+
+build_input_objects_directly(schema)
