@@ -60,7 +60,12 @@ HIDE_PARAMETERS = True
 
 
 def _sqlite_engine(
-    settings: Settings, *, writer: bool, in_place: bool, busy_timeout_ms: int
+    settings: Settings,
+    *,
+    writer: bool,
+    in_place: bool,
+    busy_timeout_ms: int,
+    checkpoints_apart: bool = False,
 ) -> AsyncEngine:
     engine = create_async_engine(
         settings.database_url,
@@ -76,6 +81,9 @@ def _sqlite_engine(
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if checkpoints_apart:
+            # No checkpoint in this connection's commits: `app/checkpoints.py` runs them.
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -108,8 +116,9 @@ class Database:
     lock_wait_seconds: float = 0.0
 
     @classmethod
-    def connect(cls, settings: Settings) -> "Database":
-        """Engines for `settings.database_url`."""
+    def connect(cls, settings: Settings, *, checkpoints_apart: bool = False) -> "Database":
+        """Engines for `settings.database_url`; on SQLite, `checkpoints_apart` for writers
+        whose commits leave the log's checkpoints to `app/checkpoints.py`."""
         if is_sqlite(settings.database_url):
             busy_timeout_ms = int(settings.sqlite_busy_timeout_ms)
             return cls(
@@ -119,7 +128,11 @@ class Database:
                 # A writer that finds the database locked fails at once and waits in
                 # `in_transaction`.
                 write_engine=_sqlite_engine(
-                    settings, writer=True, in_place=True, busy_timeout_ms=0
+                    settings,
+                    writer=True,
+                    in_place=True,
+                    busy_timeout_ms=0,
+                    checkpoints_apart=checkpoints_apart,
                 ),
                 key_read_engine=_sqlite_engine(
                     settings, writer=False, in_place=True, busy_timeout_ms=KEY_READ_BUSY_TIMEOUT_MS

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from app.checkpoints import checkpointing
 from app.collector import CollectBetweenRequests, serving
 from app.db import Database
 from app.graphql import transport
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     """The gateway for `settings` (read from the environment when omitted)."""
     settings = settings or get_settings()
     configure_logging(settings)
-    database = Database.connect(settings)
+    database = Database.connect(settings, checkpoints_apart=True)
     watch_pool(database.read_engine, "reads" if database.is_sqlite else "shared")
     if database.is_sqlite:
         watch_pool(database.write_engine, "writes")
@@ -49,8 +50,9 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        with serving():
-            yield
+        async with checkpointing(database):
+            with serving():
+                yield
         await database.dispose()
         await probes.dispose()
         close_storage(counters)
