@@ -46,16 +46,29 @@ def _column_value(model: type[SQLModel], ref: Ref) -> Any:
     return ref.value
 
 
+# A record to read with the one found, in the same statement (`find_one_along`): its model
+# and the column of the found row that holds its id.
+Along = tuple[type[SQLModel], str]
+
+
 @lru_cache(maxsize=128)
-def _lookup(model: type[SQLModel], key: str) -> Select[Any]:
-    """The statement that reads the (at most two) `model` rows whose `key` is `key_value`;
-    built once for each model and key, since building one costs more than running it."""
+def _lookup(model: type[SQLModel], key: str, along: Along | None) -> Select[Any]:
+    """The statement that reads the (at most two) `model` rows whose `key` is `key_value`,
+    each with the record `along` names, if any; built once for each model, key and `along`, since
+    building one costs more than running it."""
     column = getattr(model, key)
     compared = func.lower(column) if key in CASE_INSENSITIVE_KEYS else column
-    return select(model).where(compared == bindparam("key_value")).limit(2)
+    statement: Select[Any] = select(model)
+    if along is not None:
+        other, reference = along
+        statement = statement.add_columns(other).outerjoin(
+            other,
+            other.id == getattr(model, reference),  # type: ignore[attr-defined]
+        )
+    return statement.where(compared == bindparam("key_value")).limit(2)
 
 
-async def find_one_or_raise(
+async def _find(
     session: AsyncSession,
     model: type[Row],
     ref: Ref,
@@ -64,10 +77,9 @@ async def find_one_or_raise(
     *,
     condition: Any = None,
     for_update: bool = False,
-) -> Row:
-    """The one `model` row that `ref` names (among those meeting `condition`, when given);
-    NOT_FOUND or AMBIGUOUS otherwise. `for_update` locks it until the transaction ends
-    (PostgreSQL; a SQLite writer holds the whole file)."""
+    along: Along | None = None,
+) -> Any:
+    """The one row (the record, then what `along` names) of `find_one_or_raise`."""
     try:
         value = _column_value(model, ref)
     except ValueError:
@@ -77,13 +89,13 @@ async def find_one_or_raise(
             ErrorCode.INVALID,
             f"{echoed(ref.value)!r} is not a valid {label}.",
         ) from None
-    statement = _lookup(model, ref.key)
+    statement = _lookup(model, ref.key, along)
     if condition is not None:
         statement = statement.where(condition)
     if for_update:
         statement = statement.with_for_update()
     given = value.lower() if ref.key in CASE_INSENSITIVE_KEYS else value
-    rows: Sequence[Row] = (await session.scalars(statement, {"key_value": given})).all()
+    rows: Sequence[Any] = (await session.execute(statement, {"key_value": given})).all()
     if not rows:
         raise DomainError.single(
             ref.path(field),
@@ -99,6 +111,26 @@ async def find_one_or_raise(
             f"More than one {label} has {words(ref.key)} {echoed(ref.value)!r}; name it by id.",
         )
     return rows[0]
+
+
+async def find_one_or_raise(
+    session: AsyncSession,
+    model: type[Row],
+    ref: Ref,
+    field: Path,
+    label: str,
+    *,
+    condition: Any = None,
+    for_update: bool = False,
+) -> Row:
+    """The one `model` row that `ref` names (among those meeting `condition`, when given);
+    NOT_FOUND or AMBIGUOUS otherwise. `for_update` locks it until the transaction ends
+    (PostgreSQL; a SQLite writer holds the whole file)."""
+    found = await _find(
+        session, model, ref, field, label, condition=condition, for_update=for_update
+    )
+    row: Row = found[0]
+    return row
 
 
 async def find_one(
@@ -117,3 +149,22 @@ async def find_one(
     except DomainError as error:
         problems.extend(error)
         return None
+
+
+async def find_one_along(
+    session: AsyncSession,
+    model: type[Row],
+    ref: Ref,
+    field: Path,
+    label: str,
+    problems: Problems,
+    along: Along,
+) -> tuple[Row | None, Any]:
+    """Like `find_one`, with the record `along` names read in the same statement (None when
+    the row names none); (None, None) when there is no one row."""
+    try:
+        found = await _find(session, model, ref, field, label, along=along)
+    except DomainError as error:
+        problems.extend(error)
+        return None, None
+    return found[0], found[1]

@@ -5,11 +5,13 @@ twice, and the row the write returns is the lead as stored."""
 import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
+from app.domain.enums import LifeCycleState
 from app.domain.identifiers import Ref
 from app.domain.leads.commands import LeadAction, LeadChanges
 from app.domain.leads.service import create_lead, start_lead_progress, update_lead, win_lead
-from app.domain.models import Lead
+from app.domain.models import Lead, LeadStatus, LeadType
 from tests.conftest import StatementCounter
 from tests.databases import DEMO_NOW
 from tests.factories import actor, existing_account, existing_contact, lead_ref, new_lead
@@ -50,15 +52,21 @@ async def test_a_create_reads_each_reference_once(
     changes = new_lead(
         contact=existing_contact("21312312"), accounts_receivable=existing_account("ACR0000000201")
     )
+    new_customer = await session.scalar(
+        select(LeadType).where(col(LeadType.name) == "New Customer")
+    )
+    assert new_customer is not None
+    status = await session.get(LeadStatus, new_customer.create_status_id)
+    assert status is not None
 
     statements.counting = True
     lead = await create_lead(session, changes, who, DEMO_NOW)
     statements.counting = False
 
+    # The type's create status comes with the type, in its statement.
     assert _kinds(statements) == [
         "SELECT contact",
         "SELECT lead_type",
-        "SELECT lead_status",
         "SELECT accounts_receivable",
         "UPDATE counter" if session.get_bind().dialect.name == "sqlite" else "SELECT",
         "INSERT lead",
@@ -66,6 +74,24 @@ async def test_a_create_reads_each_reference_once(
         "INSERT lead_change",
     ]
     assert isinstance(lead.estimated_value, float)
+    assert (lead.status_id, lead.life_cycle_state) == (status.id, LifeCycleState.PENDING)
+
+
+async def test_a_create_that_names_its_status_reads_it_by_its_reference(
+    session: AsyncSession, statements: StatementCounter
+) -> None:
+    who = await actor(session)
+    changes = new_lead(status=Ref("name", "Learn"))
+
+    statements.counting = True
+    lead = await create_lead(session, changes, who, DEMO_NOW)
+    statements.counting = False
+
+    assert _kinds(statements)[:3] == ["SELECT contact", "SELECT lead_type", "SELECT lead_status"]
+    assert "JOIN" not in statements.statements[1]
+    learn = await session.scalar(select(LeadStatus).where(col(LeadStatus.name) == "Learn"))
+    assert learn is not None
+    assert (lead.status_id, lead.life_cycle_state) == (learn.id, LifeCycleState.IN_PROGRESS)
 
 
 async def test_an_update_reads_the_lead_its_sets_and_its_records_once(

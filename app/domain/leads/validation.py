@@ -21,7 +21,7 @@ from app.domain.contacts import (
 )
 from app.domain.enums import CUSTOM_SOURCE_TYPES, OPEN_STATES, Action, LeadSourceType
 from app.domain.errors import DomainError, ErrorCode, Path, Problems
-from app.domain.identifiers import find_one, words
+from app.domain.identifiers import find_one, find_one_along, words
 from app.domain.leads.commands import (
     NOT_CLEARABLE,
     UNSET,
@@ -55,6 +55,8 @@ PRIORITIES = range(1, 7)
 MONEY_LIMIT = Decimal(10) ** 16
 CENT = Decimal("0.01")
 PROBABILITIES = range(101)
+# The status a lead type gives a new lead, and the type's column that names it.
+_CREATE_STATUS = (LeadStatus, "create_status_id")
 
 # Lead fields that simply name another record: (model, label, column).
 REFERENCES: dict[str, tuple[type[Entity], str, str]] = {
@@ -126,6 +128,8 @@ class ChangeCheck(ScheduleCheck):
         self.values = self.plan.values
         self.set_changes = SetChanges(session, existing_sets, self.problems)
         self.nulled: set[str] = set()
+        # The create status of the type named, read with it on a create that names none.
+        self.type_status: LeadStatus | None = None
 
     def refuse_nulls(self) -> None:
         """Null cannot clear what a lead always has, nor a set: each is REQUIRED, and then
@@ -190,9 +194,21 @@ class ChangeCheck(ScheduleCheck):
             if self.lead is None:
                 self.required("type", "A lead needs a type.")
             return None
-        lead_type = await find_one(
-            self.session, LeadType, ref, _path("type"), "lead type", self.problems
-        )
+        if self.lead is None and not self.given("status"):
+            # The new lead takes the type's create status: read with the type.
+            lead_type, self.type_status = await find_one_along(
+                self.session,
+                LeadType,
+                ref,
+                _path("type"),
+                "lead type",
+                self.problems,
+                _CREATE_STATUS,
+            )
+        else:
+            lead_type = await find_one(
+                self.session, LeadType, ref, _path("type"), "lead type", self.problems
+            )
         if lead_type is not None:
             self.plan.values["type_id"] = lead_type.id
         return lead_type
@@ -201,7 +217,7 @@ class ChangeCheck(ScheduleCheck):
         ref = self.changes.status
         if isinstance(ref, Unset):
             if self.lead is None and lead_type is not None:
-                self.place_in(await self.session.get(LeadStatus, lead_type.create_status_id))
+                self.place_in(self.type_status)
             return
         status = await find_one(
             self.session, LeadStatus, ref, _path("status"), "lead status", self.problems
