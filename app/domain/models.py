@@ -5,11 +5,13 @@ behaviour lives per concept beside it. No ORM relationships are declared: reads 
 explicit queries and per-request loaders, so nothing loads lazily.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, BigInteger, Index, Integer, UniqueConstraint
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, SQLModel
 
 from app.domain import enums
@@ -26,6 +28,21 @@ class Entity(SQLModel):
     """A record with an opaque identifier."""
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+
+
+Record = TypeVar("Record", bound=SQLModel)
+
+
+def as_loaded(model: type[Record], values: Mapping[str, Any]) -> Record:
+    """An object of the table `model` holding `values`, made as the ORM makes one of a row
+    it reads: created without `__init__`, whose validation costs more than a write's own
+    statement, and given the values in place. For a row a Core statement wrote or read, whose
+    values are those the database holds."""
+    # The ORM sets up its attributes on first use; a query would have done it.
+    configure_mappers()
+    record: Record = model.__mapper__.class_manager.new_instance()  # type: ignore[attr-defined]
+    record.__dict__.update(values)
+    return record
 
 
 class NamedRecord(Entity):

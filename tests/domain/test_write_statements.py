@@ -3,6 +3,7 @@ records its history names in one read, the write, and its history entry. No reco
 twice, and the row the write returns is the lead as stored."""
 
 import re
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -75,6 +76,23 @@ async def test_a_create_reads_each_reference_once(
     ]
     assert isinstance(lead.estimated_value, float)
     assert (lead.status_id, lead.life_cycle_state) == (status.id, LifeCycleState.PENDING)
+
+
+async def test_a_create_gives_back_the_lead_as_a_read_finds_it(session: AsyncSession) -> None:
+    who = await actor(session)
+    changes = new_lead(target_amount=Decimal("1250.5"), probability_to_win=40)
+
+    lead = await create_lead(session, changes, who, DEMO_NOW)
+
+    table = Lead.__table__  # type: ignore[attr-defined]
+    read = select(table).where(table.c.id == lead.id)
+    stored = (await session.execute(read)).mappings().one()
+    assert {name: getattr(lead, name) for name in stored} == dict(stored)
+    assert (lead.version, lead.target_amount, lead.probability_to_win) == (
+        1,
+        Decimal("1250.50"),
+        40,
+    )
 
 
 async def test_a_create_that_names_its_status_reads_it_by_its_reference(

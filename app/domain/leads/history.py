@@ -47,6 +47,7 @@ from app.domain.models import (
     ProductFamily,
     ProductType,
     User,
+    as_loaded,
 )
 
 Snapshot = dict[str, Any]
@@ -316,7 +317,7 @@ async def record(
     }
     connection = await session.connection()
     sequence = (await connection.execute(_INSERT_CHANGE, values)).scalar_one()
-    return LeadChange(sequence=sequence, **values)
+    return as_loaded(LeadChange, {"sequence": sequence, **values})
 
 
 # An entry's INSERT, which gives back its sequence number. Every write records an entry, and
