@@ -1,11 +1,12 @@
 """The writes the requests workload times, on the product only (the baseline does not write):
-`createLead`, `updateLead` and `winLead`. Each update and each win works on a lead of its
-own, created before the timing starts, so that no request meets a lead an earlier one
+`createLead`, `updateLead` and `winLead`, in turn. Each update and each win works on a lead of
+its own, created before the timing starts, so that no request meets a lead an earlier one
 changed; each create makes a new lead.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import httpx2
@@ -14,7 +15,7 @@ from app.bench import baseline
 from app.bench.figures import Figures, WorkloadFailedError
 from app.bench.probes import Client, bearer, product_data
 from app.bench.statements import StatementLog
-from app.bench.timing import time_each
+from app.bench.timing import Timed, time_in_turn
 
 PAYLOAD = "{ lead { number version lifeCycleState } errors { field code message } }"
 CREATE = f"mutation ($input: CreateLeadInput!) {{ createLead(input: $input) {PAYLOAD} }}"
@@ -87,16 +88,21 @@ def _create(client: httpx2.Client, token: str, lead_input: dict[str, Any]) -> st
 
 
 def time_mutations(client: httpx2.Client, token: str, requests: int, warm_up: int) -> Figures:
-    """p50 and p99 of `requests` requests of each mutation, after `warm_up`."""
-    figures: Figures = {}
-    for mutation in MUTATIONS:
-        count = warm_up + requests
-        numbers: list[str | None] = [None] * count
-        if mutation.prepared is not None:
-            numbers = [_create(client, token, mutation.prepared) for _ in range(count)]
-        sent = (mutation.request(client, token, number) for number in numbers)
-        figures[mutation.name] = time_each(client, sent, written_lead, warm_up)
-    return figures
+    """p50 and p99 of `requests` requests of each mutation, after `warm_up`, taken in turn
+    (a create, an update, a win, and again) so that all three meet the same moments of the
+    machine; the leads they work on are made first."""
+    count = warm_up + requests
+    leads: dict[str, Iterator[str | None]] = {
+        mutation.name: iter([_create(client, token, mutation.prepared) for _ in range(count)])
+        if mutation.prepared is not None
+        else repeat(None)
+        for mutation in MUTATIONS
+    }
+
+    def timed(mutation: Mutation) -> Timed:
+        return (lambda: mutation.request(client, token, next(leads[mutation.name])), written_lead)
+
+    return time_in_turn(client, {m.name: timed(m) for m in MUTATIONS}, requests, warm_up)
 
 
 async def count_mutation_statements(app: baseline.WithBaseline, token: str) -> Figures:

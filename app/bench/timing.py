@@ -4,7 +4,7 @@ the baseline interleaved, so that both meet the same moments of a shared machine
 import gc
 import statistics
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -84,14 +84,3 @@ def time_interleaved(
         warm_up,
     )
     return {**timed, "ratio_p50": ratio(timed["product"], timed["baseline"])}
-
-
-def time_each(
-    client: httpx2.Client,
-    requests: Iterable[httpx2.Request],
-    check: Callable[[httpx2.Response], Any],
-    warm_up: int,
-) -> Figures:
-    """p50 and p99 of the requests past the first `warm_up`, each checked by `check`."""
-    times = [milliseconds(client, request, check) for request in requests]
-    return summary(times[warm_up:])
