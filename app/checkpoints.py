@@ -13,6 +13,14 @@ So the server's writers make no checkpoint of their own (`app/db.py`), and each 
 PASSIVE one every CHECKPOINT_INTERVAL_SECONDS, on a thread, over a connection of its own: it
 waits for no reader or writer and copies what it can, as the commits' own did. The commands
 keep SQLite's checkpoints in their commits: they have no such task.
+
+A log that is all copied starts again from its beginning only when a write begins at a
+moment when nothing is left to copy; with writes back to back, commits land while a
+checkpoint on a thread copies, so that moment may never come (the log grew by 10 MB a
+second under a stream of creates). Once the log holds more than RESTART_AFTER_PAGES pages,
+the checkpoint is followed by a TRUNCATE one: it holds off new writers until it has copied
+the rest and no reader needs the log, at most RESTART_WAIT_SECONDS (a writer that meets it
+waits asleep and tries again, `app/db.py`), then empties the file.
 """
 
 import asyncio
@@ -21,12 +29,18 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import structlog
 
 from app.db import Database
 
 CHECKPOINT_INTERVAL_SECONDS = 1.0
+# SQLite's own threshold for the checkpoints of its commits.
+RESTART_AFTER_PAGES = 1_000
+# How long a TRUNCATE checkpoint waits for the writer and the readers it must outlast; past
+# that it gives up, and the next interval tries again.
+RESTART_WAIT_SECONDS = 0.1
 
 log = structlog.get_logger("leads.checkpoints")
 
@@ -40,14 +54,24 @@ class Checkpoint:
     copied: int
 
 
-def checkpoint(path: str) -> Checkpoint:
-    """One PASSIVE checkpoint of the SQLite database at `path`."""
-    connection = sqlite3.connect(path, timeout=0)
+def _checkpoint(connection: sqlite3.Connection, mode: str) -> Checkpoint:
+    _blocked, logged, copied = connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    return Checkpoint(logged=logged, copied=copied)
+
+
+def checkpoint(path: str, restart_after_pages: int = RESTART_AFTER_PAGES) -> Checkpoint:
+    """A PASSIVE checkpoint of the SQLite database at `path`, and a TRUNCATE one after it
+    when the log holds more than `restart_after_pages` pages. A database that is not there
+    is an error: it is not made anew."""
+    address = f"file:{quote(path)}?mode=rw"
+    connection = sqlite3.connect(address, uri=True, timeout=RESTART_WAIT_SECONDS)
     try:
-        _blocked, logged, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        done = _checkpoint(connection, "PASSIVE")
+        if done.logged > restart_after_pages:
+            done = _checkpoint(connection, "TRUNCATE")
     finally:
         connection.close()
-    return Checkpoint(logged=logged, copied=copied)
+    return done
 
 
 class Checkpoints:
@@ -56,21 +80,25 @@ class Checkpoints:
     def __init__(self, path: str, interval: float) -> None:
         self.path = path
         self.interval = interval
-        # What the latest checkpoint found, and an event set after each, for whoever waits.
+        # What the latest checkpoint found, or why it failed; an event set after each try,
+        # for whoever waits.
         self.last: Checkpoint | None = None
-        self.ran = asyncio.Event()
+        self.last_error: str | None = None
+        self.tried = asyncio.Event()
 
     async def run(self) -> None:
         """Checkpoint until cancelled. A checkpoint that fails (another process's checkpoint
-        holds the log, the disk is full) is logged, and the next one tries again."""
+        holds the log, the disk is full, the file is gone) is logged, and the next one tries
+        again: the task must outlive any failure, or the log would grow for good."""
         while True:
             await asyncio.sleep(self.interval)
             try:
                 self.last = await asyncio.to_thread(checkpoint, self.path)
-            except sqlite3.Error as error:
-                log.warning("checkpoint_failed", error=str(error))
-                continue
-            self.ran.set()
+                self.last_error = None
+            except Exception as error:  # whatever it was, the next interval tries again
+                self.last_error = str(error)
+                log.warning("checkpoint_failed", error=self.last_error)
+            self.tried.set()
 
 
 @asynccontextmanager

@@ -3,13 +3,23 @@ them on a thread and copies every page the writes logged; the commands keep SQLi
 checkpoints in their commits."""
 
 import asyncio
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
-from app.checkpoints import checkpoint, checkpointing
+from app.checkpoints import (
+    RESTART_AFTER_PAGES,
+    Checkpoint,
+    Checkpoints,
+    checkpoint,
+    checkpointing,
+)
 from app.db import Database, in_transaction
 from app.domain.models import Counter
 from app.settings import Settings
@@ -34,6 +44,18 @@ async def _add_counters(database: Database, count: int, first: int = 0) -> None:
     await in_transaction(database.writer, add)
 
 
+async def _counted(database: Database) -> int:
+    async def count(session: AsyncSession) -> int:
+        found: int = (
+            await session.execute(
+                text("SELECT count(*) FROM counter WHERE name LIKE 'checkpoint-%'")
+            )
+        ).scalar_one()
+        return found
+
+    return await in_transaction(database.writer, count)
+
+
 async def test_the_servers_writers_leave_checkpoints_to_the_task(app: Starlette) -> None:
     assert await _autocheckpoint(app.state.database) == 0
 
@@ -53,7 +75,7 @@ async def test_a_checkpoint_copies_every_page_the_writes_logged(app: Starlette) 
     await asyncio.to_thread(checkpoint, path)
     await _add_counters(database, 500)
     done = await asyncio.to_thread(checkpoint, path)
-    assert done.logged > 0
+    assert 0 < done.logged <= RESTART_AFTER_PAGES
     assert done.copied == done.logged
     # Once all of it is copied, the next write starts the log again from its beginning.
     await _add_counters(database, 1, first=500)
@@ -62,14 +84,50 @@ async def test_a_checkpoint_copies_every_page_the_writes_logged(app: Starlette) 
     assert again.copied == again.logged
 
 
+async def test_a_log_past_its_limit_is_emptied(app: Starlette) -> None:
+    database: Database = app.state.database
+    path = database.write_engine.url.database
+    assert path is not None
+    await _add_counters(database, 500)
+    # Past the limit (none here), the checkpoint copies the rest and empties the file, so
+    # that writes back to back, which leave no moment for the log to start again, cannot
+    # make it grow for good.
+    assert await asyncio.to_thread(checkpoint, path, 0) == Checkpoint(logged=0, copied=0)
+    assert await asyncio.to_thread(os.path.getsize, f"{path}-wal") == 0
+    await _add_counters(database, 1, first=500)
+    assert (await _counted(database)) == 501
+
+
+def test_a_missing_database_is_refused_not_made(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.db"
+    with pytest.raises(sqlite3.OperationalError, match="unable to open database file"):
+        checkpoint(str(missing))
+    assert not missing.exists()
+
+
+async def test_the_task_outlives_a_failing_checkpoint(tmp_path: Path) -> None:
+    checkpoints = Checkpoints(str(tmp_path / "gone.db"), interval=0.01)
+    task = asyncio.create_task(checkpoints.run())
+    try:
+        for _ in range(2):
+            checkpoints.tried.clear()
+            await asyncio.wait_for(checkpoints.tried.wait(), timeout=60)
+            assert checkpoints.last_error == "unable to open database file"
+        assert not task.done()
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def test_the_task_checkpoints_while_the_server_writes(database_url: str) -> None:
     database = Database.connect(Settings(database_url=database_url), checkpoints_apart=True)
     try:
         async with checkpointing(database, interval=0.01) as checkpoints:
             assert checkpoints is not None
             await _add_counters(database, 500)
-            checkpoints.ran.clear()
-            await asyncio.wait_for(checkpoints.ran.wait(), timeout=60)
+            checkpoints.tried.clear()
+            await asyncio.wait_for(checkpoints.tried.wait(), timeout=60)
             # The task's checkpoint after the write copied all that it logged.
             assert checkpoints.last is not None
             assert checkpoints.last.logged > 0
