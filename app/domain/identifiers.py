@@ -158,13 +158,13 @@ async def find_one_along(
     field: Path,
     label: str,
     problems: Problems,
-    along: Along,
+    along: Along | None,
 ) -> tuple[Row | None, Any]:
     """Like `find_one`, with the record `along` names read in the same statement (None when
-    the row names none); (None, None) when there is no one row."""
+    the row names none, or `along` is None); (None, None) when there is no one row."""
     try:
         found = await _find(session, model, ref, field, label, along=along)
     except DomainError as error:
         problems.extend(error)
         return None, None
-    return found[0], found[1]
+    return found[0], None if along is None else found[1]

@@ -194,21 +194,11 @@ class ChangeCheck(ScheduleCheck):
             if self.lead is None:
                 self.required("type", "A lead needs a type.")
             return None
-        if self.lead is None and not self.given("status"):
-            # The new lead takes the type's create status: read with the type.
-            lead_type, self.type_status = await find_one_along(
-                self.session,
-                LeadType,
-                ref,
-                _path("type"),
-                "lead type",
-                self.problems,
-                _CREATE_STATUS,
-            )
-        else:
-            lead_type = await find_one(
-                self.session, LeadType, ref, _path("type"), "lead type", self.problems
-            )
+        # A new lead that names no status takes the type's create status: read with the type.
+        along = _CREATE_STATUS if self.lead is None and not self.given("status") else None
+        lead_type, self.type_status = await find_one_along(
+            self.session, LeadType, ref, _path("type"), "lead type", self.problems, along
+        )
         if lead_type is not None:
             self.plan.values["type_id"] = lead_type.id
         return lead_type
